@@ -1,0 +1,97 @@
+/**
+ * The engine: applies one event to a world in either execution mode (DESIGN "Two ways to
+ * run the same reducers"). Immutable mode runs the recipe under immer's `produce` and yields
+ * frozen, structurally shared snapshots; mutable mode runs it on a private working copy. Both
+ * run the same recipe and the same checkers, so they must give the same rets and digests.
+ */
+import { produce } from 'immer';
+import { makeCtx, type ModelOptions, type StepCtx } from './ctx.ts';
+import type { Finding, Rejection } from './findings.ts';
+import type { Wrap } from './kernel_int.ts';
+import type { Ret } from './recipe.ts';
+import { recipeFor, type BvsimEvent } from './registry.ts';
+import { checkAfterEvent } from './invariants/index.ts';
+import { emptyWorld, type World } from './state.ts';
+import { stateDigest } from './json.ts';
+
+export interface StepOutcome {
+  readonly ret: Ret;
+  readonly findings: readonly Finding[];
+  readonly wraps: readonly Wrap[];
+  /** Non-null when the event was malformed; the state is then unchanged. */
+  readonly rejection: Rejection | null;
+  /** True when an earlier bug halted the run and this event was not applied. */
+  readonly halted: boolean;
+}
+
+const HALTED: StepOutcome = Object.freeze({ ret: null, findings: [], wraps: [], rejection: null, halted: true });
+
+function applyStep(d: World, e: BvsimEvent, ctx: StepCtx): Ret {
+  const ret = recipeFor(e.type)(d, e, ctx);
+  if (ctx.rejection !== null) return null;
+  checkAfterEvent(d, ctx);
+  const bug = ctx.findings.find((f) => f.kind === 'bug');
+  if (bug !== undefined) d.halted = { i: ctx.i, id: bug.id };
+  return ret;
+}
+
+function outcomeOf(ctx: StepCtx, ret: Ret): StepOutcome {
+  if (ctx.rejection !== null) {
+    return { ret: null, findings: [], wraps: [], rejection: ctx.rejection, halted: false };
+  }
+  return { ret, findings: ctx.findings, wraps: ctx.wraps, rejection: null, halted: false };
+}
+
+/** Immutable mode: returns the next snapshot (the same reference when nothing changed). */
+export function stepImmutable(world: World, e: BvsimEvent, i: number, opts: ModelOptions): { world: World; outcome: StepOutcome } {
+  if (world.halted !== null) return { world, outcome: HALTED };
+  const ctx = makeCtx(i, opts);
+  let ret: Ret = null;
+  const next = produce(world, (d) => {
+    ret = applyStep(d, e, ctx);
+  });
+  const outcome = outcomeOf(ctx, ret);
+  return { world: outcome.rejection === null ? next : world, outcome };
+}
+
+/** Mutable mode: mutates `working` in place; the caller owns it and never shares it. */
+export function stepMutable(working: World, e: BvsimEvent, i: number, opts: ModelOptions): StepOutcome {
+  if (working.halted !== null) return HALTED;
+  const ctx = makeCtx(i, opts);
+  const ret = applyStep(working, e, ctx);
+  return outcomeOf(ctx, ret);
+}
+
+export type EngineMode = 'immutable' | 'mutable';
+
+/** A model instance in one mode: a fold over events with digests and snapshots on demand. */
+export interface Engine {
+  readonly mode: EngineMode;
+  step(e: BvsimEvent): StepOutcome;
+  /** The digest of the current state. */
+  digest(): string;
+  /** A state snapshot that the caller may keep (frozen in immutable mode, a deep copy otherwise). */
+  snapshot(): World;
+  /** Number of events stepped so far. */
+  readonly count: number;
+}
+
+export function createEngine(mode: EngineMode, opts: ModelOptions, initial: World = emptyWorld()): Engine {
+  let world: World = mode === 'mutable' ? structuredClone(initial) : initial;
+  let count = 0;
+  return {
+    mode,
+    step(e) {
+      const i = count++;
+      if (mode === 'mutable') return stepMutable(world, e, i, opts);
+      const r = stepImmutable(world, e, i, opts);
+      world = r.world;
+      return r.outcome;
+    },
+    digest: () => stateDigest(world),
+    snapshot: () => (mode === 'mutable' ? structuredClone(world) : world),
+    get count() {
+      return count;
+    },
+  };
+}

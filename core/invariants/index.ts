@@ -1,0 +1,18 @@
+/**
+ * Invariant checkers: pure observers of the state that report `invariant` findings. The
+ * per-event checks look only at the objects the event touched; the whole-world checks
+ * (leaks) run at quiescence.
+ */
+import type { StepCtx } from '../ctx.ts';
+import type { World } from '../state.ts';
+import { checkTouchedBvecqs, checkBvecqLeaks } from './bvecq.ts';
+import { checkFolioLeaks } from './folio.ts';
+
+export function checkAfterEvent(d: World, ctx: StepCtx): void {
+  checkTouchedBvecqs(d, ctx);
+}
+
+export function checkQuiescence(d: World, ctx: StepCtx): void {
+  checkFolioLeaks(d, ctx);
+  checkBvecqLeaks(d, ctx);
+}

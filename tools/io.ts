@@ -1,0 +1,38 @@
+/**
+ * The world as the CLI sees it. Commands take an `Io` so tests run them in memory; only
+ * `realIo` touches the process, the filesystem and the clock.
+ */
+import { readFileSync, writeFileSync, renameSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readFile(path: string): string;
+  /** Writes atomically (temporary file, then rename). Refuses to replace an existing file unless `overwrite`. */
+  writeFile(path: string, text: string, overwrite?: boolean): void;
+  exists(path: string): boolean;
+  /** Whether stdout is a terminal (progress display vs plain lines). */
+  readonly isTty: boolean;
+}
+
+export function realIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    writeFile(p, text, overwrite = false) {
+      if (!overwrite && existsSync(p)) throw new Error(`${p}: exists; not overwriting it`);
+      mkdirSync(dirname(p), { recursive: true });
+      const tmp = `${p}.${process.pid}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, p);
+    },
+    exists: (p) => existsSync(p),
+    isTty: process.stdout.isTTY,
+  };
+}
+
+/** Exit codes (SPEC §5). */
+export const EXIT = Object.freeze({ ok: 0, finding: 1, usage: 2, divergence: 3, traceError: 4, internal: 70 });
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,8 @@
+/** The trace layer: format, decoding, encoding, migrations and replay. */
+export * from './format.ts';
+export * from './decode.ts';
+export * from './encode.ts';
+export * from './migrate.ts';
+export * from './replay.ts';
+export { eventSpecs, specFor } from './schema/index.ts';
+export type { EventSpec } from './schema/common.ts';
