@@ -6,10 +6,15 @@ import type { Recipe, RecipeTable } from './recipe.ts';
 import { folioRecipes, type FolioEvent } from './folio.ts';
 import { simRecipes, type SimEvent } from './sim_events.ts';
 import { userMemRecipes, type UserMemEvent } from './user_mem.ts';
+import { bvecqRecipes, type BvecqEvent } from './bvecq.ts';
 
-export type { FolioEvent, SimEvent, UserMemEvent };
+export type { FolioEvent, SimEvent, UserMemEvent, BvecqEvent };
 
-export type BvsimEvent = FolioEvent | SimEvent | UserMemEvent;
+export type BvsimEvent =
+  | FolioEvent
+  | SimEvent
+  | UserMemEvent
+  | BvecqEvent;
 
 export type EventType = BvsimEvent['type'];
 
@@ -19,6 +24,7 @@ export const recipes: RecipeTable<BvsimEvent> = {
   ...folioRecipes,
   ...simRecipes,
   ...userMemRecipes,
+  ...bvecqRecipes,
 };
 
 export const EVENT_TYPES: readonly EventType[] = Object.freeze(

@@ -2,11 +2,13 @@
 import type { BvsimEvent, EventType } from '../../core/index.ts';
 import type { EventSpec, SpecTable } from './common.ts';
 import { folioSpecs, simSpecs, userMemSpecs } from './folio.ts';
+import { bvecqSpecs } from './bvecq.ts';
 
 export const eventSpecs: SpecTable<BvsimEvent> = {
   ...folioSpecs,
   ...simSpecs,
   ...userMemSpecs,
+  ...bvecqSpecs,
 };
 
 export function specFor(type: string): EventSpec<BvsimEvent> | null {
