@@ -11,7 +11,7 @@ import type { StepCtx } from './ctx.ts';
 import type { RecipeTable } from './recipe.ts';
 import type { Bvecq, BvecqId, BvecqMemType, World } from './state.ts';
 import { checkNewId, folioOfPfn, lookupLive } from './lookup.ts';
-import { folio_put, unpin_user_pages_of } from './folio.ts';
+import { folio_put, unpin_user_pages_of, ZERO_PFN } from './folio.ts';
 import { U16_MAX, u16, u32 } from './kernel_int.ts';
 
 export type BvecqEvent =
@@ -28,17 +28,35 @@ export function newBvecq(max_slots: number, mem_type: BvecqMemType): Bvecq {
   return { next: null, prev: null, ref: 1, nr_slots: 0, max_slots, mem_type, inline_bv: true, bv, freed: false };
 }
 
+/**
+ * bvecq_free_slot(): releases the page of one slot as the node's `mem_type` says; a NULL
+ * page is skipped. PAGECACHE puts, GUP unpins, ALLOCED frees (`__free_pages`, a put here).
+ * Under `bvecq_free_slot_page_pool` (d8286849) an order-0 ALLOCED page other than the
+ * zero page goes back to netfs_page_pool instead.
+ * Divergence: the pool is unbounded and keeps every page it is given, so such a folio is
+ * not freed; its reference becomes the pool's (counted in `baseline_refs`, not a leak).
+ */
+export function bvecq_free_slot(d: World, q: Bvecq, slot: number, ctx: StepCtx): void {
+  const page = q.bv[slot]?.page ?? null;
+  if (page === null || q.mem_type === 'EXTERNAL') return;
+  const folio = folioOfPfn(d, page);
+  if (folio === null) return; // external memory: nothing tracked to release
+  if (q.mem_type === 'GUP') {
+    unpin_user_pages_of(d, page, 1, ctx);
+    return;
+  }
+  const f = d.folios[folio];
+  if (q.mem_type === 'ALLOCED' && ctx.mutant('bvecq_free_slot_page_pool') && f !== undefined && f.order === 0 && page !== ZERO_PFN) {
+    f.baseline_refs += 1;
+    ctx.touch('folio', folio);
+    return;
+  }
+  folio_put(d, folio, ctx, 'bvecq');
+}
+
 /** Releases the pages of one freed node's published slots as its `mem_type` says. */
 export function bvecq_release_slots(d: World, q: Bvecq, ctx: StepCtx): void {
-  if (q.mem_type === 'EXTERNAL') return;
-  for (let s = 0; s < q.nr_slots && s < q.bv.length; s++) {
-    const page = q.bv[s]?.page ?? null;
-    if (page === null) continue;
-    const folio = folioOfPfn(d, page);
-    if (folio === null) continue; // external memory: nothing tracked to release
-    if (q.mem_type === 'GUP') unpin_user_pages_of(d, page, 1, ctx);
-    else folio_put(d, folio, ctx, 'bvecq');
-  }
+  for (let s = 0; s < q.nr_slots && s < q.bv.length; s++) bvecq_free_slot(d, q, s, ctx);
 }
 
 /**

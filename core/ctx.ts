@@ -3,7 +3,7 @@
  * objects it touched (so the per-event checkers look only there). Not state: it lives for
  * one event and is never stored.
  */
-import type { Finding, FindingKind, Rejection } from './findings.ts';
+import type { Finding, Rejection } from './findings.ts';
 import type { Wrap, WrapLog } from './kernel_int.ts';
 
 export interface ModelOptions {
@@ -32,32 +32,53 @@ export interface StepCtx extends WrapLog {
   mutant(name: string): boolean;
 }
 
+/**
+ * One object per event with its methods on the prototype: a closure-per-method context cost
+ * more than the recipes themselves in mutable mode (allocation and, under tsx, name wrapping).
+ */
+class StepContext implements StepCtx {
+  readonly i: number;
+  readonly opts: ModelOptions;
+  readonly findings: Finding[] = [];
+  readonly wraps: Wrap[] = [];
+  readonly touched: { kind: TouchedKind; id: number }[] = [];
+  rejection: Rejection | null = null;
+
+  constructor(i: number, opts: ModelOptions) {
+    this.i = i;
+    this.opts = opts;
+  }
+
+  warn(id: string, detail: string): void {
+    this.findings.push({ kind: 'warn', id, detail });
+  }
+
+  bug(id: string, detail: string): void {
+    this.findings.push({ kind: 'bug', id, detail });
+  }
+
+  invariant(id: string, detail: string): void {
+    this.findings.push({ kind: 'invariant', id, detail });
+  }
+
+  reject(field: string, message: string): null {
+    this.rejection ??= { field, message };
+    return null;
+  }
+
+  touch(kind: TouchedKind, id: number): void {
+    this.touched.push({ kind, id });
+  }
+
+  mutant(name: string): boolean {
+    return this.opts.mutants[name] === true;
+  }
+
+  wrap(w: Wrap): void {
+    this.wraps.push(w);
+  }
+}
+
 export function makeCtx(i: number, opts: ModelOptions): StepCtx {
-  const findings: Finding[] = [];
-  const add = (kind: FindingKind, id: string, detail: string): void => {
-    findings.push({ kind, id, detail });
-  };
-  const ctx: StepCtx = {
-    i,
-    opts,
-    findings,
-    wraps: [],
-    touched: [],
-    rejection: null,
-    warn: (id, detail) => add('warn', id, detail),
-    bug: (id, detail) => add('bug', id, detail),
-    invariant: (id, detail) => add('invariant', id, detail),
-    reject(field, message) {
-      ctx.rejection ??= { field, message };
-      return null;
-    },
-    touch(kind, id) {
-      ctx.touched.push({ kind, id });
-    },
-    mutant: (name) => opts.mutants[name] === true,
-    wrap(w) {
-      ctx.wraps.push(w);
-    },
-  };
-  return ctx;
+  return new StepContext(i, opts);
 }

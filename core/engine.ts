@@ -72,6 +72,8 @@ export interface Engine {
   digest(): string;
   /** A state snapshot that the caller may keep (frozen in immutable mode, a deep copy otherwise). */
   snapshot(): World;
+  /** The current state, to read during this step only (never keep it or mutate it). */
+  peek(): World;
   /** Number of events stepped so far. */
   readonly count: number;
 }
@@ -90,6 +92,7 @@ export function createEngine(mode: EngineMode, opts: ModelOptions, initial: Worl
     },
     digest: () => stateDigest(world),
     snapshot: () => (mode === 'mutable' ? structuredClone(world) : world),
+    peek: () => world,
     get count() {
       return count;
     },

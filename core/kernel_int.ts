@@ -54,6 +54,14 @@ export function u8(value: number, field: string, log: WrapLog): number {
   return wrapped;
 }
 
+/** Converts to a C `int` (two's complement), as an `unsigned int` return or `int` parameter does. */
+export function s32(value: number, field: string, log: WrapLog): number {
+  const low = mod(value, TWO_32);
+  const wrapped = low >= 2147483648 ? low - TWO_32 : low;
+  if (wrapped !== value) log.wrap({ field, value, wrapped });
+  return wrapped;
+}
+
 /** `size_t` subtraction: a negative result is a wrap the model records and clamps to 0. */
 export function sizeSub(a: number, b: number, field: string, log: WrapLog): number {
   if (b <= a) return a - b;

@@ -10,10 +10,71 @@ export interface MutantInfo {
   readonly fixedBy: string;
 }
 
-export const MUTANTS: Readonly<Record<string, MutantInfo>> = Object.freeze({});
+/** The bvecq position helper fixes between netfs tree d8286849 and 05662182 (REFERENCE §3 item 7). */
+const BVECQ_V4 = 'netfs: Add some tools for managing bvecq chains (bvecq series v4/v5 changelog)';
+
+export const MUTANTS: Readonly<Record<string, MutantInfo>> = Object.freeze({
+  bvecq_pos_advance_inverted: {
+    description: 'bvecq_pos_advance() tests slot validity with the opposite polarity: it hops to the next node while the slot is valid, then reads an unpublished slot',
+    fixedBy: `${BVECQ_V4}: fixed the inverted slot test in bvecq_pos_advance()`,
+  },
+  bvecq_pos_step_off_by_one: {
+    description: 'bvecq_pos_step() accepts slot <= nr_slots and keeps the old slot number after moving to the next node',
+    fixedBy: `${BVECQ_V4}: "Fixed an off-by-one error in bvecq_pos_step() and added a missing slot reset"`,
+  },
+  bvecq_pos_nudge_no_recheck: {
+    description: 'bvecq_pos_nudge() moves to the next node without the "more slots got added" re-check (which in the later revision tests the next node)',
+    fixedBy: `${BVECQ_V4}: barriered bvecq_next() and slot re-checks in the position helpers`,
+  },
+  bvecq_zero_slice_walk: {
+    description: 'bvecq_zero() walks like bvecq_slice(): skips page-less slots, stops on the slot of the last byte cleared, no WARN at the chain end, dereferences the position even for a zero amount',
+    fixedBy: `${BVECQ_V4}: bvecq_zero() rewritten on the bvecq_pos_advance() walk`,
+  },
+  bvecq_delete_spent_stale_slot: {
+    description: 'bvecq_delete_spent() takes the slot as a separate argument (callers had to keep it in step with pos->slot) and detaches the spent node by clearing its next pointer',
+    fixedBy: `${BVECQ_V4}: callers of bvecq_delete_spent() not updating the slot; the slot is now read from the position`,
+  },
+  bvecq_shorten_keeps_empty_slot: {
+    description: 'bvecq_shorten_buffer() cuts at the slot that takes a signed remainder below zero, so a size ending on a slot boundary keeps a zero-length slot',
+    fixedBy: `${BVECQ_V4}: bvecq_shorten_buffer() retaining zero-length slots`,
+  },
+  bvecq_expand_mixes_mem_types: {
+    description: 'bvecq_expand_buffer() appends ALLOCED pages to a tail node of another mem_type, which then releases them by that type',
+    fixedBy: `${BVECQ_V4}: bvecq_expand_buffer() mixing memory types in one node`,
+  },
+  bvecq_free_slot_page_pool: {
+    description: 'bvecq_free_slot() returns order-0 ALLOCED pages to netfs_page_pool instead of freeing them',
+    fixedBy: `${BVECQ_V4}: ALLOCED pages freed with __free_pages() once netfs_page_pool was dropped`,
+  },
+  bvecq_extract_crosses_nodes: {
+    description: 'bvecq_extract() goes on across node boundaries after taking data (only a discontig node stopped it)',
+    fixedBy: `${BVECQ_V4}: bvecq_extract() stops at each node boundary once data was extracted (discontig removed)`,
+  },
+  iov_iter_bvecq_empty_not_skipped: {
+    description: 'empty bvecqs (nr_slots == 0) not skipped by advance / revert / page counting: the ITER_BVECQ walkers of the first posting hop to the next node once and read its slot 0 without checking that it is published (iterate_bvecq, iov_iter_bvecq_advance, iov_iter_bvecq_revert, iov_iter_extract_bvecq_pages)',
+    fixedBy: 'iov_iter: Add a segmented queue of bio_vec[] (bvecq series v5 changelog: empty bvecqs mishandled in iterate_bvecq, iov_iter_bvecq_advance, iov_iter_bvecq_revert, iter_count_bvecq_pages, iov_iter_extract_bvecq_pages)',
+  },
+  bio_size_overflow: {
+    description: 'bio_add_page() merges and appends with no bi_size check, and bio_full() tests bi_vcnt only, so bi_size can wrap past 4 GiB',
+    fixedBy: 'block: fix .bi_size overflow (79d08f89bb1b)',
+  },
+});
 
 /** Flag groups: one name for a whole earlier revision. */
-export const MUTANT_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze({});
+export const MUTANT_GROUPS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  /** The bvecq position helpers as of netfs tree d8286849 (SPEC §5, vectors `buggy_after`). */
+  bvecq_pos_v1: [
+    'bvecq_pos_advance_inverted',
+    'bvecq_pos_step_off_by_one',
+    'bvecq_pos_nudge_no_recheck',
+    'bvecq_zero_slice_walk',
+    'bvecq_delete_spent_stale_slot',
+    'bvecq_shorten_keeps_empty_slot',
+    'bvecq_expand_mixes_mem_types',
+    'bvecq_free_slot_page_pool',
+    'bvecq_extract_crosses_nodes',
+  ],
+});
 
 /** Expands names (flags or groups) into the set of flags, or returns the first unknown name. */
 export function resolveMutants(names: readonly string[]): { flags: Record<string, boolean> } | { unknown: string } {

@@ -7,6 +7,9 @@
  * The fields named in SPEC §6 are part of the public contract of `bvsim replay --state`.
  */
 
+import type { Bio, BlkIo } from './bio_state.ts';
+
+export type { Bio, BlkIo, IoId } from './bio_state.ts';
 export type FolioId = number;
 export type BvecId = number;
 export type KvecId = number;
@@ -77,6 +80,11 @@ export interface Kbuf {
   size: number;
   freed: boolean;
   data: DataRun[];
+  /**
+   * The PFNs backing the buffer's pages in address order (virt_to_page / vmalloc_to_page),
+   * when the trace named them; page extraction from an ITER_KVEC needs them.
+   */
+  pages?: number[];
 }
 
 export interface BvecIter {
@@ -116,7 +124,11 @@ export interface IovIter {
   nofault: boolean;
   count: number;
   iov_offset: number;
-  /** Meaningful for ITER_BVEC and ITER_KVEC; null otherwise. */
+  /**
+   * Elements from the current one to the end of the window (ITER_BVEC, ITER_KVEC); the
+   * kernel's 1 for ITER_UBUF and 0 for ITER_DISCARD; null for ITER_BVECQ, where the field
+   * shares storage with `bvecq_slot`.
+   */
   nr_segs: number | null;
   bvec: BvecId | null;
   bvec_index: number | null;
@@ -124,13 +136,26 @@ export interface IovIter {
   kvec_index: number | null;
   bvecq: BvecqId | null;
   bvecq_slot: number | null;
-  /** ITER_UBUF: the user offset of the buffer start (`ubuf`), the position is `iov_offset`. */
+  /** ITER_UBUF: the user offset of the buffer start (`ubuf`); the position is `ubuf + iov_offset`. */
   ubuf: number | null;
   /**
    * Checker bookkeeping, not a kernel field: bytes consumed since the iterator was
    * initialised (advance adds, revert subtracts). Negative means over-reverted.
    */
   consumed: number;
+  /** Checker bookkeeping, not a kernel field: where the iterator was set up. */
+  origin: IterOrigin;
+}
+
+/**
+ * The start of an iterator's window as its initialiser set it: for ITER_BVEC / ITER_KVEC the
+ * first element (`index`), for ITER_BVECQ the node, slot and offset; zeros otherwise. The
+ * data-placement checker walks the window flat from here.
+ */
+export interface IterOrigin {
+  bvecq: BvecqId | null;
+  index: number;
+  offset: number;
 }
 
 /** User address space: page j of the user buffer is backed by `pages[j]` (a PFN). */
@@ -151,6 +176,9 @@ export interface World {
   iters: Table<IovIter>;
   bvecqs: Table<Bvecq>;
   positions: Table<BvecqPos>;
+  bios: Table<Bio>;
+  /** In-flight operations on the simulated block device (core/blkdev.ts). */
+  ios: Table<BlkIo>;
   user: UserMemory;
   /** Set by the first `bug` finding: the run is halted and later events do nothing. */
   halted: { i: number; id: string } | null;
@@ -167,6 +195,8 @@ export function emptyWorld(): World {
     iters: {},
     bvecqs: {},
     positions: {},
+    bios: {},
+    ios: {},
     user: { pages: [], fault: null },
     halted: null,
   };

@@ -12,6 +12,9 @@ import { folioOfPfn } from './lookup.ts';
 import { insertFolio, newFolio } from './folio.ts';
 import { writeData } from './data.ts';
 
+/** The largest user folio: a 1 GiB PUD-mapped hugetlb folio (order 18 with 4 KiB pages). */
+export const MAX_USER_FOLIO_ORDER = 18;
+
 export type UserMemEvent =
   | { type: 'sim.user_map'; runs: [number, number, number, number][] }
   | { type: 'sim.user_fault'; offset: number };
@@ -38,6 +41,7 @@ export const userMemRecipes: RecipeTable<UserMemEvent> = {
   'sim.user_map'(d, e, ctx) {
     for (const [k, run] of e.runs.entries()) {
       const [head, order, first, count] = run;
+      if (order > MAX_USER_FOLIO_ORDER) return ctx.reject(`runs[${k}]`, `order ${order} is larger than a PUD-sized (1 GiB) folio`);
       if (head % 2 ** order !== 0) return ctx.reject(`runs[${k}]`, `head ${head} not aligned to order ${order}`);
       if (first + count > 2 ** order) return ctx.reject(`runs[${k}]`, `run passes the end of its folio`);
       const id = folioOfPfn(d, head);

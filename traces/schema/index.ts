@@ -3,12 +3,25 @@ import type { BvsimEvent, EventType } from '../../core/index.ts';
 import type { EventSpec, SpecTable } from './common.ts';
 import { folioSpecs, simSpecs, userMemSpecs } from './folio.ts';
 import { bvecqSpecs } from './bvecq.ts';
+import { bvecSpecs } from './bvec.ts';
+import { iovIterInitSpecs, iovIterSpecs, kvecSpecs } from './iov_iter.ts';
+import { bvecqPosSpecs } from './bvecq_pos.ts';
+import { bioSpecs } from './bio.ts';
+import { iovIterCopySpecs, iovIterExtractSpecs } from './iov_iter_copy.ts';
 
 export const eventSpecs: SpecTable<BvsimEvent> = {
   ...folioSpecs,
   ...simSpecs,
   ...userMemSpecs,
   ...bvecqSpecs,
+  ...bvecSpecs,
+  ...iovIterInitSpecs,
+  ...iovIterSpecs,
+  ...kvecSpecs,
+  ...bvecqPosSpecs,
+  ...bioSpecs,
+  ...iovIterCopySpecs,
+  ...iovIterExtractSpecs,
 };
 
 export function specFor(type: string): EventSpec<BvsimEvent> | null {

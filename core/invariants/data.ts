@@ -1,0 +1,180 @@
+/**
+ * `invariant data.misplaced` (SPEC §3, issue 2): every copied byte carries its origin, and a
+ * byte that lands anywhere but where its source put it is a finding. For each copy the byte
+ * movers ask for a plan before moving anything and hand it back with the count moved: the plan
+ * lays the window out flat from where the iterator was set up (data_window.ts, independent of
+ * the iterator walkers) and records what each logical byte must hold afterwards. Only the bytes
+ * the event moved are looked at. Where the same physical byte appears twice in the window, the
+ * later logical position is the one that must hold.
+ * The checker only reads; it never reports anything but this one invariant.
+ */
+import type { StepCtx } from '../ctx.ts';
+import type { IovIter, IterId, World } from '../state.ts';
+import { readData, type DataPiece } from '../data.ts';
+import { describeFirst, firstDifference, slicePieces, unknownPiece, zeroPiece } from '../data_pieces.ts';
+import { folioOfPfn } from '../lookup.ts';
+import { PAGE_SIZE } from '../kernel_int.ts';
+import { flatWindow, type WindowPart, type WindowWhere } from './data_window.ts';
+
+/** The kernel side of a copy: a kbuf range, a page range (from `pfn`, may span pages), or zeros. */
+export type KernelSide = { kind: 'kbuf'; buf: number; offset: number } | { kind: 'page'; pfn: number; offset: number } | { kind: 'zero' };
+
+/** What a copy must leave behind, computed before it runs. */
+export interface PlacementPlan {
+  readonly iter: IterId;
+  /** The iterator's logical position when the copy began. */
+  readonly start: number;
+  /** `to_iter`: the window receives the kernel side; `from_iter`: the kernel side receives the window. */
+  readonly dir: 'to_iter' | 'from_iter';
+  readonly side: KernelSide;
+  readonly parts: WindowPart[];
+  /** The labels logical bytes [start, start + n) must carry afterwards, where they land. */
+  readonly expected: DataPiece[];
+}
+
+/** The labels of one place, or null for memory the model does not track. */
+function readWhere(d: World, w: WindowWhere, len: number): DataPiece[] | null {
+  if (w.kind === 'kbuf') {
+    const b = d.kbufs[w.buf];
+    return b === undefined || b.freed ? null : readData(b.data, w.offset, len);
+  }
+  const id = folioOfPfn(d, w.pfn);
+  const f = id === null ? undefined : d.folios[id];
+  return f === undefined ? null : readData(f.data, (w.pfn - f.pfn) * PAGE_SIZE + w.offset, len);
+}
+
+/**
+ * Kernel-side bytes [from, from + len) as consecutive chunks, each with its labels or null
+ * where the model does not track the memory.
+ */
+function sideChunks(d: World, side: KernelSide, from: number, len: number): { len: number; pieces: DataPiece[] | null }[] {
+  if (side.kind === 'zero') return [{ len, pieces: [zeroPiece(len)] }];
+  if (side.kind === 'kbuf') return [{ len, pieces: readWhere(d, { kind: 'kbuf', buf: side.buf, offset: side.offset + from }, len) }];
+  const out: { len: number; pieces: DataPiece[] | null }[] = [];
+  for (let done = 0; done < len; ) {
+    const at = side.offset + from + done;
+    const take = Math.min(len - done, PAGE_SIZE - (at % PAGE_SIZE));
+    out.push({ len: take, pieces: readWhere(d, { kind: 'page', pfn: side.pfn + Math.floor(at / PAGE_SIZE), offset: at % PAGE_SIZE }, take) });
+    done += take;
+  }
+  return out;
+}
+
+/** The labels of kernel-side bytes [from, from + len); untracked bytes read as unknown. */
+function readSide(d: World, side: KernelSide, from: number, len: number): DataPiece[] {
+  return sideChunks(d, side, from, len).flatMap((c) => c.pieces ?? [unknownPiece(c.len)]);
+}
+
+/**
+ * Plans the check of a copy of at most `n` bytes at the iterator's current position; null
+ * when it must abstain (see flatWindow). Reads only.
+ */
+export function planPlacement(d: World, id: IterId, it: IovIter, n: number, dir: PlacementPlan['dir'], side: KernelSide): PlacementPlan | null {
+  const start = it.consumed;
+  const parts = flatWindow(d, it, start, n);
+  if (parts === null) return null;
+  let expected: DataPiece[];
+  if (dir === 'to_iter') {
+    expected = readSide(d, side, 0, n);
+  } else {
+    expected = [];
+    for (const p of parts) expected.push(...(readWhere(d, p.where, p.len) ?? [unknownPiece(p.len)]));
+  }
+  return { iter: id, start, dir, side, parts, expected };
+}
+
+function whereText(w: WindowWhere): string {
+  return w.kind === 'kbuf' ? `kbuf ${w.buf} offset ${w.offset}` : `page ${w.pfn} offset ${w.offset}`;
+}
+
+function report(ctx: StepCtx, plan: PlacementPlan, k: number, text: string): void {
+  ctx.invariant('data.misplaced', `iter ${plan.iter}: ${plan.dir === 'to_iter' ? 'copy into' : 'copy out of'} the window, byte ${k} of the copy (window position ${plan.start + k}) ${text}`);
+}
+
+/** Physical byte ranges already accounted for by a later logical position, per holder. */
+type Claimed = Record<string, [number, number][]>;
+
+function holderKey(w: WindowWhere): string {
+  return w.kind === 'kbuf' ? `k${w.buf}` : `p${w.pfn}`;
+}
+
+/** Removes [a, b) from each range of `free`. */
+function subtract(free: [number, number][], a: number, b: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [x, y] of free) {
+    if (b <= x || a >= y) {
+      out.push([x, y]);
+      continue;
+    }
+    if (a > x) out.push([x, a]);
+    if (b < y) out.push([b, y]);
+  }
+  return out;
+}
+
+/** The sub-ranges of [lo, hi) not yet claimed, then claims the whole range. */
+function unclaimed(claimed: Claimed, key: string, lo: number, hi: number): [number, number][] {
+  let free: [number, number][] = [[lo, hi]];
+  const taken = (claimed[key] ??= []);
+  for (const [a, b] of taken) free = subtract(free, a, b);
+  taken.push([lo, hi]);
+  return free;
+}
+
+/** The first bad copy byte among the window parts (last writer wins), or -1. */
+function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
+  let worst: { k: number; text: string } | null = null;
+  const claimed: Claimed = {};
+  for (let j = plan.parts.length - 1; j >= 0; j--) {
+    const p = plan.parts[j];
+    if (p === undefined) continue;
+    const k0 = p.logical - plan.start;
+    const len = Math.min(p.len, copied - k0);
+    if (len <= 0) continue;
+    for (const [lo, hi] of unclaimed(claimed, holderKey(p.where), p.where.offset, p.where.offset + len)) {
+      const got = readWhere(d, { ...p.where, offset: lo }, hi - lo);
+      if (got === null) continue;
+      const want = slicePieces(plan.expected, k0 + (lo - p.where.offset), hi - lo);
+      const bad = firstDifference(got, want);
+      const k = k0 + (lo - p.where.offset) + bad;
+      if (bad >= 0 && (worst === null || k < worst.k)) {
+        worst = { k, text: `at ${whereText({ ...p.where, offset: lo + bad })} should hold ${describeFirst(slicePieces(want, bad, 1))} but holds ${describeFirst(slicePieces(got, bad, 1))}` };
+      }
+    }
+  }
+  return worst;
+}
+
+/** Checks a finished copy of `copied` bytes against its plan; reports the first bad byte. */
+export function checkPlacement(d: World, plan: PlacementPlan | null, copied: number, ctx: StepCtx): void {
+  if (plan === null || copied === 0) return;
+  let covered = 0;
+  for (const p of plan.parts) covered += p.len;
+  if (copied > covered) {
+    report(ctx, plan, covered, `lies beyond the ${covered} byte(s) the window holds from there, yet ${copied} were moved`);
+    return;
+  }
+  if (plan.dir === 'to_iter') {
+    const bad = firstBadInWindow(d, plan, copied);
+    if (bad !== null) report(ctx, plan, bad.k, bad.text);
+    return;
+  }
+  const bad = firstBadInSide(d, plan, copied);
+  if (bad !== null) report(ctx, plan, bad.k, bad.text);
+}
+
+/** The first copy byte the kernel side does not hold as the window held it, or null. */
+function firstBadInSide(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
+  let k = 0;
+  for (const chunk of sideChunks(d, plan.side, 0, copied)) {
+    if (chunk.pieces !== null) {
+      const want = slicePieces(plan.expected, k, chunk.len);
+      const bad = firstDifference(chunk.pieces, want);
+      if (bad >= 0) {
+        return { k: k + bad, text: `should land as ${describeFirst(slicePieces(want, bad, 1))} but the destination holds ${describeFirst(slicePieces(chunk.pieces, bad, 1))}` };
+      }
+    }
+    k += chunk.len;
+  }
+  return null;
+}
