@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Reads a UTF-8 text file; invalid UTF-8 throws (code ERR_ENCODING_INVALID_ENCODED_DATA). */
   readFile(path: string): string;
   /** Writes atomically (temporary file, then rename). Refuses to replace an existing file unless `overwrite`. */
   writeFile(path: string, text: string, overwrite?: boolean): void;
@@ -20,7 +21,8 @@ export function realIo(): Io {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    // Fatal decoding: a silently replaced byte would make a corrupt trace look valid.
+    readFile: (p) => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(p)),
     writeFile(p, text, overwrite = false) {
       if (!overwrite && existsSync(p)) throw new Error(`${p}: exists; not overwriting it`);
       mkdirSync(dirname(p), { recursive: true });

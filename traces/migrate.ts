@@ -18,7 +18,10 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [];
 
-/** Lifts `lines` written at `version` to TRACE_VERSION with the given migration list. */
+/**
+ * Lifts `lines` written at `version` to `target` with the given migration list. The header's
+ * `version` is restamped after each step here, so a migration only states what changed.
+ */
 export function migrateLines(
   lines: readonly unknown[],
   version: number,
@@ -28,8 +31,14 @@ export function migrateLines(
   let cur = [...lines];
   for (let v = version; v < target; v++) {
     const m = migrations.find((x) => x.from === v);
-    if (m === undefined) return { error: `no migration from trace version ${v} to ${v + 1}` };
-    cur = m.migrate(cur);
+    if (m === undefined) return { error: `trace version ${version} cannot be read: no migration from version ${v} to ${v + 1}` };
+    const [header, ...rest] = m.migrate(cur);
+    cur = [restamp(header, v + 1), ...rest];
   }
   return { lines: cur };
+}
+
+function restamp(header: unknown, version: number): unknown {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return header;
+  return { ...header, version };
 }

@@ -1,7 +1,8 @@
 /**
  * Replay: the engine folded over a trace's events, with no simulator and no PRNG. Recorded
- * `ret`s and digests are compared as the fold goes; the first difference is a divergence.
- * A step the model rejects (an id never created, ...) is a trace error naming its line.
+ * `ret`s and digests (per step, and the footer's final digest) are compared as the fold
+ * goes; the first difference is a divergence. A step the model rejects (an id never
+ * created, ...) is a trace error naming its line.
  */
 import {
   canonicalJson,
@@ -9,11 +10,11 @@ import {
   type BvsimEvent,
   type EngineMode,
   type Finding,
+  type kernel,
   type ModelOptions,
   type Ret,
   type World,
 } from '../core/index.ts';
-import type { Wrap } from '../core/kernel_int.ts';
 import type { DecodedTrace } from './decode.ts';
 import type { TraceError } from './format.ts';
 
@@ -23,16 +24,17 @@ export interface ReplayStepReport {
   readonly event: BvsimEvent;
   readonly ret: Ret;
   readonly findings: readonly Finding[];
-  readonly wraps: readonly Wrap[];
+  readonly wraps: readonly kernel.Wrap[];
   readonly halted: boolean;
   /** Present when the caller asked for states. */
   readonly state?: World;
 }
 
 export interface Divergence {
+  /** The step index; for the footer digest, the number of steps. */
   readonly i: number;
   readonly line: number;
-  readonly what: 'ret' | 'digest';
+  readonly what: 'ret' | 'digest' | 'final digest';
   readonly expected: string;
   readonly got: string;
 }
@@ -42,7 +44,8 @@ export interface ReplayResult {
   readonly findings: readonly Finding[];
   readonly divergence: Divergence | null;
   readonly error: TraceError | null;
-  readonly digest: string;
+  /** The digest of the state where replay stopped; computed on demand, as it walks the whole state. */
+  digest(): string;
 }
 
 export interface ReplayOptions {
@@ -57,18 +60,28 @@ export interface ReplayOptions {
 export function replayTrace(trace: DecodedTrace, opts: ReplayOptions): ReplayResult {
   const engine = createEngine(opts.mode, opts.model);
   const findings: Finding[] = [];
-  let stepsRun = 0;
+  // The last step's digest, the footer's and the result's are of one state: hash it once.
+  let memo = { count: -1, value: '' };
+  const digest = (): string => {
+    if (memo.count !== engine.count) memo = { count: engine.count, value: engine.digest() };
+    return memo.value;
+  };
+  const result = (divergence: Divergence | null, error: TraceError | null): ReplayResult => ({
+    stepsRun: engine.count,
+    findings,
+    divergence,
+    error,
+    digest,
+  });
   for (const [k, step] of trace.steps.entries()) {
-    if (opts.until !== undefined && step.i > opts.until) break;
+    if (opts.until !== undefined && step.i > opts.until) return result(null, null);
     const line = trace.stepLines[k] ?? 0;
     const out = engine.step(step.event);
-    stepsRun++;
     if (out.rejection !== null) {
-      const error = { line, message: out.rejection.message, field: `event.${out.rejection.field}` };
-      return { stepsRun, findings, divergence: null, error, digest: engine.digest() };
+      return result(null, { line, message: out.rejection.message, field: `event.${out.rejection.field}` });
     }
     findings.push(...out.findings);
-    const report: ReplayStepReport = {
+    opts.onStep?.({
       i: step.i,
       line,
       event: step.event,
@@ -77,12 +90,11 @@ export function replayTrace(trace: DecodedTrace, opts: ReplayOptions): ReplayRes
       wraps: out.wraps,
       halted: out.halted,
       ...(opts.wantState === true ? { state: engine.snapshot() } : {}),
-    };
-    opts.onStep?.(report);
-    const divergence = compareStep(step.ret, step.digest, out.ret, () => engine.digest(), step.i, line);
-    if (divergence !== null) return { stepsRun, findings, divergence, error: null, digest: engine.digest() };
+    });
+    const divergence = compareStep(step.ret, step.digest, out.ret, digest, { i: step.i, line });
+    if (divergence !== null) return result(divergence, null);
   }
-  return { stepsRun, findings, divergence: null, error: null, digest: engine.digest() };
+  return result(compareFooter(trace, digest), null);
 }
 
 function compareStep(
@@ -90,17 +102,24 @@ function compareStep(
   wantDigest: string | undefined,
   ret: Ret,
   digest: () => string,
-  i: number,
-  line: number,
+  at: { i: number; line: number },
 ): Divergence | null {
   if (wantRet !== undefined) {
     const a = canonicalJson(wantRet);
     const b = canonicalJson(ret);
-    if (a !== b) return { i, line, what: 'ret', expected: a, got: b };
+    if (a !== b) return { ...at, what: 'ret', expected: a, got: b };
   }
   if (wantDigest !== undefined) {
     const got = digest();
-    if (got !== wantDigest) return { i, line, what: 'digest', expected: wantDigest, got };
+    if (got !== wantDigest) return { ...at, what: 'digest', expected: wantDigest, got };
   }
   return null;
+}
+
+function compareFooter(trace: DecodedTrace, digest: () => string): Divergence | null {
+  const want = trace.footer?.digest;
+  if (want === undefined) return null;
+  const got = digest();
+  if (want === got) return null;
+  return { i: trace.steps.length, line: trace.footerLine ?? 0, what: 'final digest', expected: want, got };
 }

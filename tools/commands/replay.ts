@@ -1,10 +1,10 @@
 /**
  * `bvsim replay FILE...`: each file decoded and folded through the model independently.
- * Exit 1 if any file has a finding, 3 on a divergence, 4 on an unreadable or invalid trace;
- * the worst code wins, and every file is still replayed.
+ * Exit 1 if any file has a finding, 3 on a divergence, 4 on an unreadable or invalid trace,
+ * 70 on our own bug; the worst code wins, and every file is still replayed.
  */
 import { canonicalJson, resolveMutants, type Finding } from '../../core/index.ts';
-import { decodeTrace, formatTraceError, replayTrace, type ReplayStepReport } from '../../traces/index.ts';
+import { decodeTrace, formatTraceError, replayTrace, type ReplayResult, type ReplayStepReport } from '../../traces/index.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 
 export interface ReplayArgs {
@@ -12,28 +12,51 @@ export interface ReplayArgs {
   readonly json: boolean;
   readonly state: boolean;
   readonly until: number | null;
+  /** Already checked by the argument parser: every name is a known flag or group. */
   readonly mutants: readonly string[];
   readonly mode: 'immutable' | 'mutable';
   readonly quiet: boolean;
 }
 
-const severity = (c: ExitCode): number => ({ 0: 0, 1: 1, 3: 2, 4: 3, 2: 4, 70: 5 })[c];
+/** Which code wins when files end differently: a broken tool or command line over bad data over findings. */
+const SEVERITY: Readonly<Record<ExitCode, number>> = { 0: 0, 1: 1, 3: 2, 4: 3, 2: 4, 70: 5 };
+
+export function worstExit(a: ExitCode, b: ExitCode): ExitCode {
+  return SEVERITY[b] > SEVERITY[a] ? b : a;
+}
 
 export function runReplay(args: ReplayArgs, io: Io): ExitCode {
   let worst: ExitCode = EXIT.ok;
-  for (const file of args.files) {
-    const code = replayOne(file, args, io);
-    if (severity(code) > severity(worst)) worst = code;
-  }
+  for (const file of args.files) worst = worstExit(worst, replayGuarded(file, args, io));
   return worst;
 }
+
+/** Our own bug on one file is reported with its stack, and the other files still run. */
+function replayGuarded(file: string, args: ReplayArgs, io: Io): ExitCode {
+  try {
+    return replayOne(file, args, io);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    io.err(`${file}: internal error: ${e.message}\n${e.stack ?? ''}\n`);
+    return EXIT.internal;
+  }
+}
+
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not a trace file',
+  EACCES: 'permission denied',
+  ERR_ENCODING_INVALID_ENCODED_DATA: 'not valid UTF-8',
+  ERR_STRING_TOO_LONG: 'file too large to be a trace',
+};
 
 function readText(file: string, io: Io): string | null {
   try {
     return io.readFile(file);
   } catch (err) {
-    const why = err instanceof Error && 'code' in err ? String(err.code) : String(err);
-    io.err(`${file}:0: cannot read file: ${why}\n`);
+    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    const why = READ_ERRORS[code] ?? (err instanceof Error ? err.message : String(err));
+    io.err(`${formatTraceError(file, { line: 0, message: `cannot read: ${why}`, field: null })}\n`);
     return null;
   }
 }
@@ -48,7 +71,7 @@ function replayOne(file: string, args: ReplayArgs, io: Io): ExitCode {
   }
   const mutants = resolveMutants([...(decoded.value.header.mutants ?? []), ...args.mutants]);
   if ('unknown' in mutants) {
-    io.err(`${file}:1: unknown mutant "${mutants.unknown}" (mutants)\n`);
+    io.err(`${formatTraceError(file, { line: 1, message: `unknown mutant "${mutants.unknown}"`, field: 'mutants' })}\n`);
     return EXIT.traceError;
   }
   const result = replayTrace(decoded.value, {
@@ -58,16 +81,21 @@ function replayOne(file: string, args: ReplayArgs, io: Io): ExitCode {
     wantState: args.state,
     onStep: (r) => printStep(file, r, args, io),
   });
+  return report(file, result, args, io);
+}
+
+function report(file: string, result: ReplayResult, args: ReplayArgs, io: Io): ExitCode {
   if (result.error !== null) {
     io.err(`${formatTraceError(file, result.error)}\n`);
     return EXIT.traceError;
   }
   if (result.divergence !== null) {
     const d = result.divergence;
-    io.err(`${file}:${d.line}: replay diverges at step ${d.i}: recorded ${d.what} ${d.expected}, model gives ${d.got}\n`);
+    const where = d.what === 'final digest' ? `after step ${d.i - 1}` : `at step ${d.i}`;
+    io.err(`${file}:${d.line}: replay diverges ${where}: recorded ${d.what} ${d.expected}, model gives ${d.got}\n`);
     return EXIT.divergence;
   }
-  if (!args.json && !args.quiet) io.out(`${file}: ${result.stepsRun} steps, ${summary(result.findings)}, digest ${result.digest}\n`);
+  if (!args.json) io.out(`${file}: ${result.stepsRun} steps, ${summary(result.findings)}, digest ${result.digest()}\n`);
   return result.findings.length > 0 ? EXIT.finding : EXIT.ok;
 }
 

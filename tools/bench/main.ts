@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: replay throughput of each engine mode over each workload, and the time of
+ * one `bvsim replay` process on a corpus of small traces. Immutable mode is measured on a
+ * shorter prefix (at two lengths, to show how its cost per event grows with the state), as
+ * the full workload would take hours in it. Quick look: `npm run bench -- --events 100000 --traces 100`.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { EngineMode } from '../../core/index.ts';
+import { asTrace, measureReplay, type ThroughputResult } from './throughput.ts';
+import { measureCorpus } from './cli_corpus.ts';
+import { WORKLOADS, type Workload } from './workloads.ts';
+
+const TARGET_EVENTS_PER_SECOND = 1_000_000;
+const TARGET_RATIO = 10;
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    'immutable-events': { type: 'string', default: '20000' },
+    traces: { type: 'string', default: '1200' },
+    'trace-events': { type: 'string', default: '40' },
+  },
+});
+
+function count(s: string): number {
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`not a positive integer: ${s}`);
+  return n;
+}
+
+const now = (): number => performance.now();
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function run(w: Workload, mode: EngineMode, n: number): ThroughputResult {
+  const r = measureReplay(asTrace(w.events(n)), mode, now);
+  console.log(`${w.name.padEnd(14)} ${mode.padEnd(10)} ${fmt(n).padStart(10)} ${r.seconds.toFixed(2).padStart(8)} ${fmt(r.eventsPerSecond).padStart(11)}`);
+  return r;
+}
+
+function throughputTable(events: number, small: number): void {
+  console.log('\nReplay throughput (replayTrace in memory: no decoding, no output)\n');
+  console.log('workload       mode           events  seconds    events/s');
+  for (const w of WORKLOADS) {
+    const full = run(w, 'mutable', events);
+    const mutSmall = run(w, 'mutable', small);
+    run(w, 'immutable', Math.max(1, Math.floor(small / 2)));
+    const immSmall = run(w, 'immutable', small);
+    const ratio = mutSmall.eventsPerSecond / immSmall.eventsPerSecond;
+    const ok = full.eventsPerSecond >= TARGET_EVENTS_PER_SECOND && ratio >= TARGET_RATIO;
+    console.log(
+      `  mutable/immutable at ${fmt(small)} events: ${ratio.toFixed(1)}x; mutable at ${fmt(events)}: ${fmt(full.eventsPerSecond)}/s — ` +
+        `${ok ? 'meets' : 'MISSES'} the target (>= ${fmt(TARGET_EVENTS_PER_SECOND)}/s and >= ${TARGET_RATIO}x)`,
+    );
+  }
+}
+
+function corpusTable(traces: number, perTrace: number): void {
+  console.log(`\nOne \`bvsim replay\` process on ${fmt(traces)} traces of ${perTrace} events (tsx start-up included)\n`);
+  for (const w of WORKLOADS) {
+    const r = measureCorpus(w, traces, perTrace, now);
+    console.log(`${w.name.padEnd(14)} ${r.seconds.toFixed(2)} s (exit ${String(r.exitCode)}), ${((r.seconds * 1000) / traces).toFixed(2)} ms/trace`);
+  }
+}
+
+throughputTable(count(values.events), count(values['immutable-events']));
+corpusTable(count(values.traces), count(values['trace-events']));
