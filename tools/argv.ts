@@ -3,11 +3,15 @@
  * exits or prints; help and errors come back as values (usage errors exit 2).
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { resolveMutants } from '../core/index.ts';
 import type { ReplayArgs } from './commands/replay.ts';
+import type { RunArgs } from './commands/run.ts';
+import { freshSeed, parseSeed } from './seed.ts';
 
 export type CliCommand =
   | { kind: 'help'; text: string }
   | { kind: 'replay'; args: ReplayArgs }
+  | { kind: 'run'; args: RunArgs }
   | { kind: 'list-mutants' };
 
 export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string };
@@ -21,6 +25,17 @@ export function parseCount(value: string): number {
 }
 
 const collect = (value: string, prev: string[]): string[] => [...prev, ...value.split(',').filter((s) => s !== '')];
+
+function checkMode(mode: string): 'immutable' | 'mutable' {
+  if (mode !== 'immutable' && mode !== 'mutable') throw new InvalidArgumentError(`--mode must be immutable or mutable, not "${mode}"`);
+  return mode;
+}
+
+function checkMutants(names: string[]): string[] {
+  const known = resolveMutants(names);
+  if ('unknown' in known) throw new InvalidArgumentError(`unknown mutant "${known.unknown}" (--mutant); bvsim list-mutants names them`);
+  return names;
+}
 
 function program(set: (c: CliCommand) => void, help: { text: string }): Command {
   const p = new Command('bvsim')
@@ -39,11 +54,22 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .option('--quiet', 'print only errors and the summary', false)
     .exitOverride()
     .action((files: string[], o: { json: boolean; state: boolean; until?: number; mutant: string[]; mode: string; quiet: boolean }) => {
-      if (o.mode !== 'immutable' && o.mode !== 'mutable') throw new InvalidArgumentError(`--mode must be immutable or mutable, not "${o.mode}"`);
       set({
         kind: 'replay',
-        args: { files, json: o.json, state: o.state, until: o.until ?? null, mutants: o.mutant, mode: o.mode, quiet: o.quiet },
+        args: { files, json: o.json, state: o.state, until: o.until ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode), quiet: o.quiet },
       });
+    });
+  p.command('run')
+    .description('one simulated run from a seed to a trace')
+    .option('--seed <seed>', 'u32 seed or a commit hash (default: a fresh one, printed first)', parseSeed)
+    .option('--config <file>', 'a JSON simulator config instead of one drawn from the seed')
+    .option('--out <file>', 'write the trace here (never over an existing file) instead of stdout')
+    .option('--events-max <n>', 'event budget before the drain phase', parseCount)
+    .option('--mutant <names>', 'turn on mutant flags (comma-separated, repeatable)', collect, [])
+    .option('--mode <mode>', 'execution mode: immutable or mutable', 'mutable')
+    .exitOverride()
+    .action((o: { seed?: number; config?: string; out?: string; eventsMax?: number; mutant: string[]; mode: string }) => {
+      set({ kind: 'run', args: { seed: o.seed ?? freshSeed(), configFile: o.config ?? null, out: o.out ?? null, eventsMax: o.eventsMax ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode) } });
     });
   p.command('list-mutants')
     .description('print the mutant flag names, one per line')

@@ -2,6 +2,7 @@
 import { mutantNames } from '../core/index.ts';
 import type { CliCommand } from './argv.ts';
 import { runReplay } from './commands/replay.ts';
+import { runRun } from './commands/run.ts';
 import { EXIT, type ExitCode, type Io } from './io.ts';
 
 export function runCommand(cmd: CliCommand, io: Io): ExitCode {
@@ -11,6 +12,8 @@ export function runCommand(cmd: CliCommand, io: Io): ExitCode {
       return EXIT.ok;
     case 'replay':
       return runReplay(cmd.args, io);
+    case 'run':
+      return runRun(cmd.args, io);
     case 'list-mutants':
       for (const name of mutantNames()) io.out(`${name}\n`);
       return EXIT.ok;

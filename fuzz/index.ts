@@ -1,0 +1,3 @@
+/** The fuzzing layer: seed runs to traces, event generators, campaigns. */
+export * from './run_trace.ts';
+export { generateEvent } from './event_gen.ts';

@@ -1,0 +1,59 @@
+/**
+ * A run's configuration. Swarm testing: unless a config is given, each seed draws its own —
+ * which actors run and how many, their sizes, fault and short-completion rates, the
+ * scheduling policy and PCT depth — so some seeds switch whole features off and others
+ * stress one. The resolved config is plain JSON and goes into the trace header.
+ */
+import type { Ratio } from './prng.ts';
+import { recordingSource } from './choices.ts';
+import type { SchedulerPolicy } from './scheduler.ts';
+import { ACTOR_KINDS, drawActorConfig, type ActorConfig } from './actors/index.ts';
+
+export interface SimConfig {
+  readonly actors: readonly ActorConfig[];
+  readonly policy: SchedulerPolicy;
+  readonly eventsMax: number;
+  readonly drainMax: number;
+  readonly allocFailRate: Ratio;
+  readonly device: { readonly shortRate: Ratio; readonly errorRate: Ratio; readonly weight: number };
+}
+
+export interface DrawOptions {
+  readonly eventsMax?: number;
+  readonly policy?: 'random' | 'pct';
+  /** Restrict the actor kinds a seed may draw. */
+  readonly kinds?: readonly ActorConfig['kind'][];
+}
+
+const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator });
+
+/** The config of run `seed`, drawn from its own `config` stream. */
+export function drawConfig(seed: number, opts: DrawOptions = {}): SimConfig {
+  const draw = recordingSource(seed).stream('config');
+  const kinds = opts.kinds ?? ACTOR_KINDS;
+  const actors: ActorConfig[] = [];
+  for (const kind of kinds) {
+    // Swarm: a kind may be switched off entirely, but at least one actor always runs.
+    const count = draw.chance(ratio(1, 4)) ? 0 : 1 + draw.int(3);
+    for (let k = 0; k < count; k++) actors.push(drawActorConfig(kind, `${kind}${k}`, draw));
+  }
+  if (actors.length === 0) {
+    const kind = kinds[draw.int(kinds.length)] ?? 'stacking_driver';
+    actors.push(drawActorConfig(kind, `${kind}0`, draw));
+  }
+  const policyKind = opts.policy ?? (draw.chance(ratio(1, 2)) ? 'pct' : 'random');
+  const policy: SchedulerPolicy = policyKind === 'pct' ? { kind: 'pct', depth: 1 + draw.int(4) } : { kind: 'random' };
+  const faulty = draw.chance(ratio(1, 2));
+  return {
+    actors,
+    policy,
+    eventsMax: opts.eventsMax ?? 200 + draw.int(800),
+    drainMax: 5000,
+    allocFailRate: faulty ? ratio(1 + draw.int(8), 64) : ratio(0, 1),
+    device: {
+      shortRate: draw.chance(ratio(1, 2)) ? ratio(1 + draw.int(16), 32) : ratio(0, 1),
+      errorRate: faulty ? ratio(1 + draw.int(4), 64) : ratio(0, 1),
+      weight: 1 + draw.int(4),
+    },
+  };
+}

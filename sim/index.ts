@@ -1,0 +1,49 @@
+/** The simulator's public face: configs, choice sources, and running one seed. */
+import type { EngineMode, ModelOptions } from '../core/index.ts';
+import { buildActor } from './actors/index.ts';
+import { blockDevice } from './blockdev.ts';
+import { recordingSource, replayingSource, type ChoiceLog, type ChoiceSource } from './choices.ts';
+import type { SimConfig } from './config.ts';
+import { simulate, type RunResult } from './run.ts';
+
+export * from './config.ts';
+export * from './choices.ts';
+export * from './prng.ts';
+export type { RunResult, RunStep } from './run.ts';
+export type { ActorConfig, ActorKind } from './actors/index.ts';
+export { ACTOR_KINDS } from './actors/index.ts';
+export type { SchedulerPolicy } from './scheduler.ts';
+
+export interface RunOptions {
+  readonly model: ModelOptions;
+  readonly mode: EngineMode;
+  /** Digest cadence for the trace (default 64, the trace format's). */
+  readonly digestEvery?: number;
+}
+
+/** Runs `config` against a choice source (fresh from a seed, or a recorded/edited log). */
+export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOptions): RunResult {
+  return simulate(
+    {
+      actors: config.actors.map(buildActor),
+      devices: [blockDevice(config.device)],
+      policy: config.policy,
+      eventsMax: config.eventsMax,
+      drainMax: config.drainMax,
+      allocFailRate: config.allocFailRate,
+      model: opts.model,
+      mode: opts.mode,
+      deviceWeight: config.device.weight,
+      digestEvery: opts.digestEvery ?? 64,
+    },
+    source,
+  );
+}
+
+export function runSeed(config: SimConfig, seed: number, opts: RunOptions): RunResult {
+  return runConfig(config, recordingSource(seed), opts);
+}
+
+export function rerunChoices(config: SimConfig, choices: Readonly<Partial<ChoiceLog>>, opts: RunOptions): RunResult {
+  return runConfig(config, replayingSource(choices), opts);
+}

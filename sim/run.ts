@@ -1,0 +1,133 @@
+/**
+ * One simulated run: actors propose, devices offer completions, the scheduler picks one per
+ * step, the engine applies it. After `eventsMax` events the drain phase stops injecting
+ * faults and lets every actor and device finish; then `sim.quiesce` runs the leak checks.
+ * The result is a pure function of (config, choices).
+ */
+import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type StepOutcome } from '../core/index.ts';
+import { isWait, type ActorEnv, type ActorProgram, type ActorSpec, type ActorYield } from './actor.ts';
+import type { ChoiceLog, ChoiceSource } from './choices.ts';
+import type { Device } from './devices.ts';
+import { createIdAllocator } from './ids.ts';
+import { createScheduler, type Candidate, type SchedulerPolicy } from './scheduler.ts';
+import type { Ratio } from './prng.ts';
+
+export interface RunSetup {
+  readonly actors: readonly ActorSpec[];
+  readonly devices: readonly Device[];
+  readonly policy: SchedulerPolicy;
+  readonly eventsMax: number;
+  /** Extra steps allowed for the drain phase before the run is declared stuck. */
+  readonly drainMax: number;
+  readonly allocFailRate: Ratio;
+  readonly model: ModelOptions;
+  readonly mode: EngineMode;
+  /** Relative scheduling weight of device completions against actor calls (random policy). */
+  readonly deviceWeight: number;
+  /** A state digest is taken after every `digestEvery`-th step and after the last. */
+  readonly digestEvery: number;
+}
+
+export interface RunStep {
+  readonly event: BvsimEvent;
+  readonly outcome: StepOutcome;
+  /** Who proposed it: "actor:<name>", "io:<id>" or "sim". */
+  readonly by: string;
+  digest?: string;
+}
+
+export interface RunResult {
+  readonly steps: readonly RunStep[];
+  readonly findings: readonly Finding[];
+  readonly choices: ChoiceLog;
+  readonly digest: string;
+  /** Whether every actor finished and every device drained. */
+  readonly quiesced: boolean;
+}
+
+interface LiveActor {
+  readonly spec: ActorSpec;
+  readonly program: ActorProgram;
+  pending: ActorYield | null;
+}
+
+export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
+  const engine = createEngine(setup.mode, setup.model);
+  const faults = source.stream('faults');
+  let draining = false;
+  const env: ActorEnv = {
+    world: () => engine.peek(),
+    draw: source.stream('actors'),
+    ids: createIdAllocator(),
+    allocFails: () => !draining && faults.chance(setup.allocFailRate),
+    draining: () => draining,
+  };
+  const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, program: spec.start(env), pending: null }));
+  for (const a of actors) a.pending = advanceActor(a, undefined);
+  const scheduler = createScheduler(setup.policy, source.stream('scheduler'), setup.eventsMax);
+  const devDraw = source.stream('devices');
+  const steps: RunStep[] = [];
+  const findings: Finding[] = [];
+  const apply = (event: BvsimEvent, by: string): StepOutcome => {
+    const outcome = engine.step(event);
+    // A rejection means an actor or device proposed a call that names what cannot be: a bug
+    // in the simulator, never a kernel finding.
+    if (outcome.rejection !== null) {
+      throw new Error(`${by} proposed a malformed ${event.type} at step ${steps.length}: ${outcome.rejection.message} (${outcome.rejection.field})`);
+    }
+    const step: RunStep = { event, outcome, by };
+    if (steps.length % setup.digestEvery === setup.digestEvery - 1) step.digest = engine.digest();
+    steps.push(step);
+    findings.push(...outcome.findings);
+    return outcome;
+  };
+  for (let step = 0; step < setup.eventsMax + setup.drainMax; step++) {
+    draining = step >= setup.eventsMax;
+    const world = engine.peek();
+    if (world.halted !== null) break;
+    const enabled: (Candidate & { run: () => void })[] = [];
+    for (const a of actors) {
+      const p = a.pending;
+      if (p === null || (isWait(p) && !p.until(world))) continue;
+      enabled.push({ key: `actor:${a.spec.name}`, weight: 1, run: () => runActor(a, apply) });
+    }
+    for (const dev of setup.devices) {
+      for (const io of dev.inflight(world)) {
+        enabled.push({ key: `io:${io.key}`, weight: setup.deviceWeight, run: () => apply(io.complete(devDraw, draining), `io:${io.key}`) });
+      }
+    }
+    if (enabled.length === 0) break;
+    enabled[scheduler.pick(enabled, step)]?.run();
+  }
+  const quiesced = engine.peek().halted === null && actors.every((a) => a.pending === null) && setup.devices.every((d) => d.inflight(engine.peek()).length === 0);
+  if (quiesced) apply({ type: 'sim.quiesce' }, 'sim');
+  else if (engine.peek().halted === null) findings.push(stuckFinding(actors));
+  const last = steps[steps.length - 1];
+  if (last !== undefined) last.digest = engine.digest();
+  return { steps, findings, choices: source.log, digest: engine.digest(), quiesced };
+}
+
+function runActor(a: LiveActor, apply: (e: BvsimEvent, by: string) => StepOutcome): void {
+  const p = a.pending;
+  if (p === null) return;
+  if (isWait(p)) {
+    a.pending = advanceActor(a, undefined);
+    return;
+  }
+  const outcome = apply(p, `actor:${a.spec.name}`);
+  a.pending = advanceActor(a, outcome);
+}
+
+function advanceActor(a: LiveActor, outcome: StepOutcome | undefined): ActorYield | null {
+  // A generator's first next() takes no value; later ones deliver the outcome of its call.
+  const r = outcome === undefined ? a.program.next() : a.program.next(outcome);
+  return r.done === true ? null : r.value;
+}
+
+function stuckFinding(actors: readonly LiveActor[]): Finding {
+  const blocked = actors.filter((a) => a.pending !== null).map((a) => {
+    const p = a.pending;
+    return `${a.spec.name}${p !== null && isWait(p) ? ` (waiting: ${p.wait})` : ''}`;
+  });
+  return { kind: 'invariant', id: 'sim.not_quiesced', detail: `run ended before quiescence; still active: ${blocked.join(', ') || 'devices'}` };
+}

@@ -1,0 +1,50 @@
+/**
+ * Reading an explicit simulator config (`--config FILE`): the same JSON a trace header
+ * carries, validated field by field so a typo is a one-line error naming the field.
+ */
+import { z } from 'zod';
+import type { SimConfig } from '../sim/index.ts';
+
+const ratio = z.strictObject({ numerator: z.number().int().nonnegative(), denominator: z.number().int().positive() });
+const count = z.number().int().nonnegative();
+
+const actor = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('stacking_driver'),
+    name: z.string().min(1),
+    folios: z.number().int().min(1).max(256),
+    orderMax: z.number().int().min(0).max(10),
+    limitSectors: z.number().int().min(8),
+    rounds: count,
+  }),
+]);
+
+const policy = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('random') }),
+  z.strictObject({ kind: z.literal('pct'), depth: z.number().int().min(1).max(64) }),
+  z.strictObject({ kind: z.literal('fixed'), order: z.array(z.string()) }),
+]);
+
+export const simConfigSchema = z.strictObject({
+  actors: z.array(actor).min(1),
+  policy,
+  eventsMax: count,
+  drainMax: count,
+  allocFailRate: ratio,
+  device: z.strictObject({ shortRate: ratio, errorRate: ratio, weight: z.number().int().min(1) }),
+});
+
+/** Parses config JSON text; on error returns `field: what` for the caller to prefix with the file. */
+export function parseSimConfig(text: string): { ok: true; config: SimConfig } | { ok: false; message: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const r = simConfigSchema.safeParse(raw);
+  if (r.success) return { ok: true, config: r.data };
+  const issue = r.error.issues[0];
+  const path = issue === undefined ? '' : issue.path.map(String).join('.');
+  return { ok: false, message: `${issue?.message ?? 'invalid'} (${path === '' ? 'config' : path})` };
+}
