@@ -57,23 +57,15 @@ function drawOn(next: (maxExclusive: number) => number): Draw {
   return d;
 }
 
-/** Draws from the seed's PRNG streams and records every value. */
-export function recordingSource(seed: number): ChoiceSource {
-  const log = emptyChoiceLog();
-  const prngs = new Map<StreamName, Prng>();
+/** A source whose per-stream views are made once, on first use, by `next(name)`. */
+function lazySource(log: ChoiceLog, next: (name: StreamName) => (maxExclusive: number) => number): ChoiceSource {
   const views = new Map<StreamName, Draw>();
   return {
     log,
     stream(name) {
       let v = views.get(name);
       if (v === undefined) {
-        const p = prngFor(seed, name);
-        prngs.set(name, p);
-        v = drawOn((max) => {
-          const x = p.int(max);
-          log[name].push(x);
-          return x;
-        });
+        v = drawOn(next(name));
         views.set(name, v);
       }
       return v;
@@ -81,27 +73,29 @@ export function recordingSource(seed: number): ChoiceSource {
   };
 }
 
+/** Draws from the seed's PRNG streams and records every value. */
+export function recordingSource(seed: number): ChoiceSource {
+  const log = emptyChoiceLog();
+  return lazySource(log, (name) => {
+    const p: Prng = prngFor(seed, name);
+    return (max) => {
+      const x = p.int(max);
+      log[name].push(x);
+      return x;
+    };
+  });
+}
+
 /** Reads a recorded (or edited) sequence back; records what it actually used. */
 export function replayingSource(given: Readonly<Record<string, readonly number[]>>): ChoiceSource {
   const log = emptyChoiceLog();
-  const cursor = new Map<StreamName, number>();
-  const views = new Map<StreamName, Draw>();
-  return {
-    log,
-    stream(name) {
-      let v = views.get(name);
-      if (v === undefined) {
-        v = drawOn((max) => {
-          const k = cursor.get(name) ?? 0;
-          cursor.set(name, k + 1);
-          const raw = given[name]?.[k] ?? 0;
-          const x = Math.min(Math.max(0, Math.floor(raw)), max - 1);
-          log[name].push(x);
-          return x;
-        });
-        views.set(name, v);
-      }
-      return v;
-    },
-  };
+  return lazySource(log, (name) => {
+    let k = 0;
+    return (max) => {
+      const raw = given[name]?.[k++] ?? 0;
+      const x = Math.min(Math.max(0, Math.floor(raw)), max - 1);
+      log[name].push(x);
+      return x;
+    };
+  });
 }
