@@ -138,6 +138,7 @@ function resetFields(d: World, id: BioId, b: Bio, opf: number): void {
   b.opf = opf;
   b.uninit = false;
   b.completed = false;
+  b.bounce_vec = false;
   attachUser(d, b.bi_io_vec, id);
   refreshVecs(d, id);
 }

@@ -1,7 +1,8 @@
 /**
  * The block-layer slice of the event vocabulary: bio lifetime, adding pages, advancing,
- * cloning and splitting, chaining and completion, and the simulated device, gathered into
- * one union and one recipe table for the registry.
+ * cloning and splitting, chaining and completion, the simulated device, filling bios from
+ * iterators, walking them, and bounce-buffered direct I/O, gathered into one union and one
+ * recipe table for the registry.
  */
 import type { RecipeTable } from './recipe.ts';
 import { bioLifeRecipes, type BioLifeEvent } from './bio.ts';
@@ -10,10 +11,25 @@ import { bioAdvanceRecipes, type BioAdvanceEvent } from './bio_advance.ts';
 import { bioSplitRecipes, type BioSplitEvent } from './bio_split.ts';
 import { bioChainRecipes, type BioChainEvent } from './bio_chain.ts';
 import { blkdevRecipes, type BlkdevEvent } from './blkdev.ts';
+import { bioIovIterRecipes, type BioIovIterEvent } from './bio_iov_iter.ts';
+import { bioWalkRecipes, type BioWalkEvent } from './bio_iter_walk.ts';
+import { bioBounceAllocRecipes, type BioBounceAllocEvent } from './bio_bounce_alloc.ts';
+import { bioBounceRecipes, type BioBounceEvent } from './bio_bounce.ts';
 
 export type { BioLifeEvent, BioAddEvent, BioAdvanceEvent, BioSplitEvent, BioChainEvent, BlkdevEvent };
+export type { BioIovIterEvent, BioWalkEvent, BioBounceAllocEvent, BioBounceEvent };
 
-export type BioEvent = BioLifeEvent | BioAddEvent | BioAdvanceEvent | BioSplitEvent | BioChainEvent | BlkdevEvent;
+export type BioEvent =
+  | BioLifeEvent
+  | BioAddEvent
+  | BioAdvanceEvent
+  | BioSplitEvent
+  | BioChainEvent
+  | BlkdevEvent
+  | BioIovIterEvent
+  | BioWalkEvent
+  | BioBounceAllocEvent
+  | BioBounceEvent;
 
 export const bioRecipes: RecipeTable<BioEvent> = {
   ...bioLifeRecipes,
@@ -22,4 +38,8 @@ export const bioRecipes: RecipeTable<BioEvent> = {
   ...bioSplitRecipes,
   ...bioChainRecipes,
   ...blkdevRecipes,
+  ...bioIovIterRecipes,
+  ...bioWalkRecipes,
+  ...bioBounceAllocRecipes,
+  ...bioBounceRecipes,
 };

@@ -85,6 +85,11 @@ export interface Bio {
   uninit: boolean;
   /** Checker bookkeeping: bi_end_io (or the chain hand-off) already ran for this use. */
   completed: boolean;
+  /**
+   * A successful bounce read left the bounce buffer in `bi_io_vec[0]`, with the user vecs at
+   * 1..bi_vcnt, so `vecs` shows bi_vcnt + 1 entries (SPEC §6). Cleared by reset and reuse.
+   */
+  bounce_vec: boolean;
 }
 
 /** An operation in flight on the simulated block device, carrying one bio. */
@@ -159,6 +164,7 @@ export function newBio(opf: number, bi_max_vecs: number, table: BioTable | null,
     pool,
     uninit: false,
     completed: false,
+    bounce_vec: false,
   };
 }
 

@@ -53,8 +53,8 @@ function slotFor(d: World, id: BioId, idx: number, ctx: StepCtx): { view: TableV
     return null;
   }
   const k = ref.at + idx;
-  if (k >= view.slots) {
-    ctx.bug('bio.io_vec_out_of_bounds', `bio ${id} touches bi_io_vec[${idx}] past its table of ${view.slots} entries`);
+  if (idx < 0 || k >= view.slots) {
+    ctx.bug('bio.io_vec_out_of_bounds', `bio ${id} touches bi_io_vec[${idx}] outside its table of ${view.slots} entries`);
     return null;
   }
   return { view, k };
@@ -81,14 +81,17 @@ export function bioVecWrite(d: World, id: BioId, idx: number, bv: BioVec, ctx: S
   return true;
 }
 
-/** Recomputes bio `id`'s `vecs`: the first `bi_vcnt` entries from `bi_io_vec`. */
+/**
+ * Recomputes bio `id`'s `vecs`: the first `bi_vcnt` entries from `bi_io_vec`, one more after a
+ * successful bounce read (entry 0 is then the bounce buffer).
+ */
 export function refreshVecs(d: World, id: BioId): void {
   const b = d.bios[id];
   if (b === undefined || b.freed) return;
   const view = b.bi_io_vec === null ? null : viewOf(d, b.bi_io_vec);
   const out: BioVec[] = [];
   if (view !== null && b.bi_io_vec !== null) {
-    const end = Math.min(b.bi_io_vec.at + b.bi_vcnt, view.slots);
+    const end = Math.min(b.bi_io_vec.at + b.bi_vcnt + (b.bounce_vec ? 1 : 0), view.slots);
     for (let k = b.bi_io_vec.at; k < end; k++) out.push(entryAt(view.bv, k));
   }
   // Keep the old array when nothing changed, so an unchanged bio stays the same snapshot.

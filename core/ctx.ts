@@ -9,6 +9,14 @@ import type { Wrap, WrapLog } from './kernel_int.ts';
 export interface ModelOptions {
   /** Mutant flags that re-create earlier (buggy) kernel revisions; all off by default. */
   readonly mutants: Readonly<Record<string, boolean>>;
+  /**
+   * Whether the engine runs the per-event invariant checkers (invariants/index.ts
+   * `checkAfterEvent`) after each event; on unless set to false. Only the benchmark turns
+   * them off, to measure what they cost: the checks made inside the recipes (data placement,
+   * WARN and BUG sites) and the quiescence checks still run, so a run without them misses
+   * structural invariants only and must never be reported as clean.
+   */
+  readonly eventChecks?: boolean;
 }
 
 export const DEFAULT_OPTIONS: ModelOptions = Object.freeze({ mutants: Object.freeze({}) });

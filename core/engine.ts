@@ -29,7 +29,7 @@ const HALTED: StepOutcome = Object.freeze({ ret: null, findings: [], wraps: [], 
 function applyStep(d: World, e: BvsimEvent, ctx: StepCtx): Ret {
   const ret = recipeFor(e.type)(d, e, ctx);
   if (ctx.rejection !== null) return null;
-  checkAfterEvent(d, ctx);
+  if (ctx.opts.eventChecks !== false) checkAfterEvent(d, ctx);
   const bug = ctx.findings.find((f) => f.kind === 'bug');
   if (bug !== undefined) d.halted = { i: ctx.i, id: bug.id };
   return ret;

@@ -42,6 +42,7 @@ export function newFolio(pfn: number, order: number, refcount: number): Folio {
     freed: false,
     baseline_refs: 0,
     user: false,
+    bounce: false,
     data: [],
   };
 }

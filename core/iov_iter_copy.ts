@@ -1,10 +1,11 @@
 /**
  * The byte movers of lib/iov_iter.c and include/linux/uio.h (dhowells linux-fs tree at
  * 04f0429e / 4e8d7654; REFERENCE §2.6): copy_to_iter(), copy_from_iter(), their `_full`
- * forms, iov_iter_zero(), copy_page_to_iter() and copy_page_from_iter(). Each runs on
- * iterate_and_advance(), so the iterator ends where the kernel's copy leaves it; the bytes
- * moved are provenance labels (core/data.ts), so every byte keeps its origin. Kernel memory
- * never faults; user memory stops a copy at its first inaccessible byte.
+ * forms, iov_iter_zero(), copy_page_to_iter(), copy_page_from_iter() and
+ * copy_folio_from_iter_atomic(). Each runs on iterate_and_advance(), so the iterator ends
+ * where the kernel's copy leaves it; the bytes moved are provenance labels (core/data.ts), so
+ * every byte keeps its origin. Kernel memory never faults; user memory stops a copy at its
+ * first inaccessible byte.
  * Every copy is checked by `invariant data.misplaced` (invariants/data.ts).
  * Divergence: the user-copy fault injection (should_fail_usercopy) is not modelled, and
  * `nofault` changes nothing for a copy: a user page here is either mapped or faults for good.
@@ -216,6 +217,21 @@ export function copy_page_from_iter(d: World, id: IterId, it: IovIter, pfn: numb
   return checked(d, id, it, bytes, 'from_iter', side, ctx, () =>
     pageLoop(offset, bytes, (at, n) => _copy_from_iter(d, it, n, sideAccess(d, side, at - offset, ctx).write, ctx)),
   );
+}
+
+/**
+ * Models copy_folio_from_iter_atomic(): page_copy_sane(), a WARN and 0 for a destination
+ * iterator, then one copy-in walk with page faults disabled (HIGHMEM is off, so the folio is
+ * mapped whole and one walk covers the range; a second pass after a short one would move 0).
+ */
+export function copy_folio_from_iter_atomic(d: World, id: IterId, it: IovIter, pfn: number, offset: number, bytes: number, ctx: StepCtx): number | null {
+  if (!page_copy_sane(d, pfn, offset, bytes, ctx)) return 0;
+  if (!it.data_source) {
+    ctx.warn('copy_folio_from_iter_atomic.wrong_direction', `copy out of an ITER_DEST iterator (${it.iter_type})`);
+    return 0;
+  }
+  const side: KernelSide = { kind: 'page', pfn, offset };
+  return checked(d, id, it, bytes, 'from_iter', side, ctx, () => moveFromIter(d, it, bytes, sideAccess(d, side, 0, ctx).write, ctx));
 }
 
 /** The iterator and kbuf an event names, rejecting ids never created. */

@@ -54,9 +54,45 @@ export const MUTANTS: Readonly<Record<string, MutantInfo>> = Object.freeze({
     description: 'empty bvecqs (nr_slots == 0) not skipped by advance / revert / page counting: the ITER_BVECQ walkers of the first posting hop to the next node once and read its slot 0 without checking that it is published (iterate_bvecq, iov_iter_bvecq_advance, iov_iter_bvecq_revert, iov_iter_extract_bvecq_pages)',
     fixedBy: 'iov_iter: Add a segmented queue of bio_vec[] (bvecq series v5 changelog: empty bvecqs mishandled in iterate_bvecq, iov_iter_bvecq_advance, iov_iter_bvecq_revert, iter_count_bvecq_pages, iov_iter_extract_bvecq_pages)',
   },
+  bounce_read_folio_leak: {
+    description: 'bio_iov_iter_bounce_read() returns the error of a first extraction that failed without putting the bounce folio',
+    fixedBy: 'block: fix folio leak in bio_iov_iter_bounce_read()',
+  },
+  bounce_write_no_revert: {
+    description: 'bio_iov_iter_bounce_write() frees the folios after a short copy but leaves the iterator advanced by what was copied',
+    fixedBy: 'block: revert the iov_iter after a short copy in bio_iov_iter_bounce_write()',
+  },
+  bounce_write_ignores_nofault: {
+    description: 'bio_iov_iter_bounce_write() copies with copy_folio_from_iter(), which may take page faults, even when iter->nofault is set',
+    fixedBy: 'block: respect iov_iter::nofault flag in bio_iov_iter_bounce_write()',
+  },
+  folio_alloc_greedy_v1: {
+    description: 'folio_alloc_greedy() as first posted (BOUNCE-v1): it shrinks while the size is above PAGE_SIZE instead of minsize, so it can hand out folios smaller than the minimum I/O size, and its NORETRY attempts may WARN',
+    fixedBy: 'block: pass a minsize argument to bio_iov_iter_bounce',
+  },
   bio_size_overflow: {
     description: 'bio_add_page() merges and appends with no bi_size check, and bio_full() tests bi_vcnt only, so bi_size can wrap past 4 GiB',
     fixedBy: 'block: fix .bi_size overflow (79d08f89bb1b)',
+  },
+  netfs_subreq_terminated_twice: {
+    description: 'a filesystem whose ->issue_read() error path terminates the read subrequest and then terminates it again on its common exit',
+    fixedBy: 'netfs: Keep track of folios in a segmented bio_vec[] chain (bvecq series v5 changelog: double termination in the ceph and nfs issue paths)',
+  },
+  netfs_9p_revert_after_read: {
+    description: 'v9fs_issue_read() reverts the subrequest\'s io_iter by the bytes it read, so the iterator points back into nodes the collector may free',
+    fixedBy: '9p: Don\'t revert the I/O iterator after reading',
+  },
+  netfs_no_transferred_check: {
+    description: 'netfs_read_subreq_terminated() trusts a transferred count larger than the subrequest, so collection runs past the subrequest\'s end',
+    fixedBy: 'netfs: Check for too much data being read',
+  },
+  netfs_collect_stale_slot: {
+    description: 'netfs_read_unlock_folios() keeps its old slot number after bvecq_delete_spent() moved the collect cursor to the next node',
+    fixedBy: 'netfs: Switch to using bvecq rather than folio_queue and rolling_buffer (bvecq series v5 changelog: callers of bvecq_delete_spent() not updating the slot)',
+  },
+  netfs_unlock_uncollected_folio: {
+    description: 'netfs_read_unlock_folios() unlocks a folio once its first byte is collected rather than its last (REFERENCE §3 item 17, a plausible collector-ordering bug, not a recorded revision)',
+    fixedBy: 'none recorded: the collector has always compared collected_to with the folio end',
   },
 });
 

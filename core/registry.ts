@@ -15,10 +15,11 @@ import { bvecqPosRecipes, type BvecqPosEvent } from './bvecq_pos_events.ts';
 import { bioRecipes, type BioEvent } from './bio_events.ts';
 import { iovIterCopyRecipes, type IovIterCopyEvent } from './iov_iter_copy.ts';
 import { iovIterExtractRecipes, type IovIterExtractEvent } from './iov_iter_extract_events.ts';
+import { netfsRecipes, type NetfsEvent } from './netfs_events.ts';
 
 export type { BvecEvent, IovIterEvent, IovIterInitEvent, KvecEvent };
 export type { FolioEvent, SimEvent, UserMemEvent, BvecqEvent, BvecqPosEvent, BioEvent };
-export type { IovIterCopyEvent, IovIterExtractEvent };
+export type { IovIterCopyEvent, IovIterExtractEvent, NetfsEvent };
 
 export type BvsimEvent =
   | FolioEvent
@@ -32,7 +33,8 @@ export type BvsimEvent =
   | BvecqPosEvent
   | BioEvent
   | IovIterCopyEvent
-  | IovIterExtractEvent;
+  | IovIterExtractEvent
+  | NetfsEvent;
 
 export type EventType = BvsimEvent['type'];
 
@@ -51,6 +53,7 @@ export const recipes: RecipeTable<BvsimEvent> = {
   ...bioRecipes,
   ...iovIterCopyRecipes,
   ...iovIterExtractRecipes,
+  ...netfsRecipes,
 };
 
 export const EVENT_TYPES: readonly EventType[] = Object.freeze(
@@ -70,6 +73,13 @@ export const QUERY_EVENTS: readonly EventType[] = [
   'iov_iter_alignment',
   'bio_full',
   'bio_advance_iter',
+  'bio_iov_vecs_to_alloc',
+  'bio_iov_bounce_nr_vecs',
+  'bio_for_each_segment',
+  'bio_for_each_bvec',
+  'bio_for_each_segment_all',
+  'bio_for_each_bvec_all',
+  'bio_for_each_folio_all',
 ];
 
 export function recipeFor(type: EventType): Recipe<BvsimEvent> {

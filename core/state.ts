@@ -8,8 +8,10 @@
  */
 
 import type { Bio, BlkIo } from './bio_state.ts';
+import type { NetfsRequest, NetfsSubrequest } from './netfs_state.ts';
 
 export type { Bio, BlkIo, IoId } from './bio_state.ts';
+export type { NetfsRequest, NetfsSubrequest, RreqId, SubreqId } from './netfs_state.ts';
 export type FolioId = number;
 export type BvecId = number;
 export type KvecId = number;
@@ -55,6 +57,8 @@ export interface Folio {
   baseline_refs: number;
   /** Whether this folio maps user memory (named by head PFN, created by sim.user_map). */
   user: boolean;
+  /** Whether a bounce-buffer helper allocated it (folio_alloc_greedy): a leak is `folio.leak`. */
+  bounce: boolean;
   /** Byte provenance over the whole folio, sorted by `at`, non-overlapping. */
   data: DataRun[];
 }
@@ -179,6 +183,9 @@ export interface World {
   bios: Table<Bio>;
   /** In-flight operations on the simulated block device (core/blkdev.ts). */
   ios: Table<BlkIo>;
+  /** netfs read requests and their subrequests (core/netfs_*.ts). */
+  rreqs: Table<NetfsRequest>;
+  subreqs: Table<NetfsSubrequest>;
   user: UserMemory;
   /** Set by the first `bug` finding: the run is halted and later events do nothing. */
   halted: { i: number; id: string } | null;
@@ -197,6 +204,8 @@ export function emptyWorld(): World {
     positions: {},
     bios: {},
     ios: {},
+    rreqs: {},
+    subreqs: {},
     user: { pages: [], fault: null },
     halted: null,
   };

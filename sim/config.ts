@@ -7,7 +7,10 @@
 import type { Ratio } from './prng.ts';
 import { recordingSource } from './choices.ts';
 import type { SchedulerPolicy } from './scheduler.ts';
-import { ACTOR_KINDS, drawActorConfig, type ActorConfig } from './actors/index.ts';
+import { ACTOR_KINDS, drawActorConfig, type ActorConfig, type NetfsRunContext } from './actors/index.ts';
+
+/** The netfs buffer design a run's requests use (SPEC §1): the seeds' cursors, or the merged rolling buffer. */
+export type NetfsDesign = NetfsRunContext['design'];
 
 export interface SimConfig {
   readonly actors: readonly ActorConfig[];
@@ -16,6 +19,8 @@ export interface SimConfig {
   readonly drainMax: number;
   readonly allocFailRate: Ratio;
   readonly device: { readonly shortRate: Ratio; readonly errorRate: Ratio; readonly weight: number };
+  /** The netfs buffer design of the run (default `cursor`). */
+  readonly design?: NetfsDesign;
 }
 
 export interface DrawOptions {
@@ -23,6 +28,7 @@ export interface DrawOptions {
   readonly policy?: 'random' | 'pct';
   /** Restrict the actor kinds a seed may draw. */
   readonly kinds?: readonly ActorConfig['kind'][];
+  readonly design?: NetfsDesign;
 }
 
 const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, denominator });
@@ -30,7 +36,11 @@ const ratio = (numerator: number, denominator: number): Ratio => ({ numerator, d
 /** The config of run `seed`, drawn from its own `config` stream. */
 export function drawConfig(seed: number, opts: DrawOptions = {}): SimConfig {
   const draw = recordingSource(seed).stream('config');
-  const kinds = opts.kinds ?? ACTOR_KINDS;
+  const allowed = opts.kinds ?? ACTOR_KINDS;
+  // Swarm over kinds as well: a third of the seeds run a single kind, so its calls are not
+  // drowned among the others' and a bug only it reaches is found in fewer runs.
+  const alone = allowed.length > 1 && draw.chance(ratio(1, 3)) ? allowed[draw.int(allowed.length)] : undefined;
+  const kinds = alone === undefined ? allowed : [alone];
   const actors: ActorConfig[] = [];
   for (const kind of kinds) {
     // Swarm: a kind may be switched off entirely, but at least one actor always runs.
@@ -55,5 +65,7 @@ export function drawConfig(seed: number, opts: DrawOptions = {}): SimConfig {
       errorRate: faulty ? ratio(1 + draw.int(4), 64) : ratio(0, 1),
       weight: 1 + draw.int(4),
     },
+    // Drawn last, so that adding it left every earlier draw of a seed in place.
+    design: opts.design ?? (draw.chance(ratio(1, 2)) ? 'rolling' : 'cursor'),
   };
 }

@@ -1,6 +1,7 @@
 /** The simulator's public face: configs, choice sources, and running one seed. */
 import type { EngineMode, ModelOptions } from '../core/index.ts';
-import { buildActor } from './actors/index.ts';
+import { buildActors } from './actors/index.ts';
+import { netfsServer, newNetfsFiles } from './netfs_server.ts';
 import { blockDevice } from './blockdev.ts';
 import { recordingSource, replayingSource, type ChoiceLog, type ChoiceSource } from './choices.ts';
 import type { SimConfig } from './config.ts';
@@ -9,6 +10,8 @@ import { simulate, type RunResult } from './run.ts';
 export * from './config.ts';
 export * from './choices.ts';
 export * from './prng.ts';
+// prng's runSeed (run k of a campaign) is shadowed by runSeed below; campaigns import it by this name.
+export { runSeed as campaignRunSeed } from './prng.ts';
 export type { RunResult, RunStep } from './run.ts';
 export type { ActorConfig, ActorKind } from './actors/index.ts';
 export { ACTOR_KINDS } from './actors/index.ts';
@@ -23,10 +26,14 @@ export interface RunOptions {
 
 /** Runs `config` against a choice source (fresh from a seed, or a recorded/edited log). */
 export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOptions): RunResult {
+  const files = newNetfsFiles();
+  const run = { design: config.design ?? 'cursor', files } as const;
+  const { shortRate, errorRate } = config.device;
+  const overReadRate = { numerator: errorRate.numerator, denominator: errorRate.denominator * 4 };
   return simulate(
     {
-      actors: config.actors.map(buildActor),
-      devices: [blockDevice(config.device)],
+      actors: config.actors.flatMap((c) => buildActors(c, run)),
+      devices: [blockDevice(config.device), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files)],
       policy: config.policy,
       eventsMax: config.eventsMax,
       drainMax: config.drainMax,

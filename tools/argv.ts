@@ -4,14 +4,22 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveMutants } from '../core/index.ts';
+import type { BlameTarget } from '../traces/index.ts';
 import type { ReplayArgs } from './commands/replay.ts';
 import type { RunArgs } from './commands/run.ts';
+import type { ShrinkArgs } from './commands/shrink.ts';
+import { addViewExport, replayQueryOf, withReplayQuery, type ViewExportCommand } from './argv_view.ts';
+import { addCampaignCommands, type CampaignCommand } from './argv_campaign.ts';
+import { parseDuration } from './duration.ts';
 import { freshSeed, parseSeed } from './seed.ts';
 
 export type CliCommand =
   | { kind: 'help'; text: string }
   | { kind: 'replay'; args: ReplayArgs }
   | { kind: 'run'; args: RunArgs }
+  | { kind: 'shrink'; args: ShrinkArgs }
+  | ViewExportCommand
+  | CampaignCommand
   | { kind: 'list-mutants' };
 
 export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string };
@@ -43,7 +51,7 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .exitOverride()
     .configureOutput({ writeOut: (t) => (help.text += t), writeErr: (t) => (help.text += t) })
     .showHelpAfterError(false);
-  p.command('replay')
+  withReplayQuery(p.command('replay'))
     .description('replay trace files through the model')
     .argument('<files...>', 'trace files (JSON Lines)')
     .option('--json', 'one JSON object per step', false)
@@ -52,11 +60,12 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .option('--mutant <names>', 'turn on mutant flags (comma-separated, repeatable)', collect, [])
     .option('--mode <mode>', 'execution mode: immutable or mutable', 'immutable')
     .option('--quiet', 'print only errors and the summary', false)
+    .option('--from-choices', "re-run the actors from the trace's seed, config and choices; compare the events", false)
     .exitOverride()
-    .action((files: string[], o: { json: boolean; state: boolean; until?: number; mutant: string[]; mode: string; quiet: boolean }) => {
+    .action((files: string[], o: { json: boolean; state: boolean; until?: number; mutant: string[]; mode: string; quiet: boolean; fromChoices: boolean; blame?: BlameTarget; diff?: number[] }) => {
       set({
         kind: 'replay',
-        args: { files, json: o.json, state: o.state, until: o.until ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode), quiet: o.quiet },
+        args: { files, json: o.json, state: o.state, until: o.until ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode), quiet: o.quiet, fromChoices: o.fromChoices, ...replayQueryOf(o) },
       });
     });
   p.command('run')
@@ -71,6 +80,19 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .action((o: { seed?: number; config?: string; out?: string; eventsMax?: number; mutant: string[]; mode: string }) => {
       set({ kind: 'run', args: { seed: o.seed ?? freshSeed(), configFile: o.config ?? null, out: o.out ?? null, eventsMax: o.eventsMax ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode) } });
     });
+  p.command('shrink')
+    .description('minimise a failing trace, keeping its first finding (kind and id)')
+    .argument('<file>', 'trace file (JSON Lines)')
+    .option('--out <file>', 'where to write (default: FILE with .shrunk before .trace.jsonl); never over an existing file')
+    .option('--budget <duration>', 'wall-clock budget: 500ms, 60s, 5m, 1h', parseDuration, 60_000)
+    .option('--candidates-max <n>', 'most candidate runs to try', parseCount)
+    .option('--mode <mode>', 'engine mode for candidates: immutable or mutable', 'mutable')
+    .exitOverride()
+    .action((file: string, o: { out?: string; budget: number; candidatesMax?: number; mode: string }) => {
+      set({ kind: 'shrink', args: { file, out: o.out ?? null, budgetMs: o.budget, candidatesMax: o.candidatesMax ?? null, mode: checkMode(o.mode) } });
+    });
+  addViewExport(p, set);
+  addCampaignCommands(p, set);
   p.command('list-mutants')
     .description('print the mutant flag names, one per line')
     .exitOverride()

@@ -2,4 +2,4 @@
 import { realIo } from './io.ts';
 import { main } from './main.ts';
 
-process.exitCode = main(process.argv.slice(2), realIo());
+process.exitCode = await main(process.argv.slice(2), realIo());

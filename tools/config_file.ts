@@ -17,6 +17,43 @@ const actor = z.discriminatedUnion('kind', [
     limitSectors: z.number().int().min(8),
     rounds: count,
   }),
+  z.strictObject({
+    kind: z.literal('iter_user'),
+    name: z.string().min(1),
+    rounds: count,
+    folios: z.number().int().min(1).max(256),
+    orderMax: z.number().int().min(0).max(10),
+    slotsMax: z.number().int().min(1).max(253),
+    emptyNodes: z.boolean(),
+    zeroSlots: z.boolean(),
+    opsMax: z.number().int().min(1),
+    variant: z.enum(['bvecq', 'bvec', 'mixed']),
+  }),
+  z.strictObject({
+    kind: z.literal('bvecq_consumer'),
+    name: z.string().min(1),
+    pages: z.number().int().min(1).max(4096),
+    orderMax: z.number().int().min(0).max(10),
+    nodeSlotsMax: z.number().int().min(1).max(253),
+    sliceMax: z.number().int().min(1),
+    sliceSlotsMax: z.number().int().min(1).max(253),
+    inflightMax: z.number().int().min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('netfs_reader'),
+    name: z.string().min(1),
+    folios: z.number().int().min(1).max(4096),
+    orderMax: z.number().int().min(0).max(9),
+    rounds: count,
+    rsize: z.number().int().min(1),
+    maxSegs: z.number().int().min(1),
+    nodeSlots: z.number().int().min(1).max(65535),
+    eofShortMax: count,
+    truncateMax: count,
+    cached: z.boolean(),
+    sendErrors: z.boolean(),
+    hazards: z.boolean(),
+  }),
 ]);
 
 const policy = z.discriminatedUnion('kind', [
@@ -32,6 +69,7 @@ export const simConfigSchema = z.strictObject({
   drainMax: count,
   allocFailRate: ratio,
   device: z.strictObject({ shortRate: ratio, errorRate: ratio, weight: z.number().int().min(1) }),
+  design: z.enum(['cursor', 'rolling']).exactOptional(),
 });
 
 /** Parses config JSON text; on error returns `field: what` for the caller to prefix with the file. */
@@ -42,6 +80,11 @@ export function parseSimConfig(text: string): { ok: true; config: SimConfig } | 
   } catch (err) {
     return { ok: false, message: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
+  return checkSimConfig(raw);
+}
+
+/** Validates an already parsed config (a trace header's `config`); on error returns `what (field)`. */
+export function checkSimConfig(raw: unknown): { ok: true; config: SimConfig } | { ok: false; message: string } {
   const r = simConfigSchema.safeParse(raw);
   if (r.success) return { ok: true, config: r.data };
   const issue = r.error.issues[0];

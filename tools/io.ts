@@ -15,6 +15,8 @@ export interface Io {
   exists(path: string): boolean;
   /** Whether stdout is a terminal (progress display vs plain lines). */
   readonly isTty: boolean;
+  /** Monotonic milliseconds, for budgets and timings; an Io without it (tests) has time stand still. */
+  readonly now?: () => number;
 }
 
 export function realIo(): Io {
@@ -32,6 +34,7 @@ export function realIo(): Io {
     },
     exists: (p) => existsSync(p),
     isTty: process.stdout.isTTY,
+    now: () => performance.now(),
   };
 }
 

@@ -6,17 +6,22 @@ import { parseArgv } from './argv.ts';
 import { EXIT, type ExitCode, type Io } from './io.ts';
 import { runCommand } from './run_command.ts';
 
-export function main(argv: readonly string[], io: Io): ExitCode {
+export function main(argv: readonly string[], io: Io): ExitCode | Promise<ExitCode> {
   const parsed = parseArgv(argv);
   if (!parsed.ok) {
     io.err(`bvsim: ${parsed.message}\n`);
     return EXIT.usage;
   }
   try {
-    return runCommand(parsed.command, io);
+    const code = runCommand(parsed.command, io);
+    return code instanceof Promise ? code.catch((err: unknown) => internalError(err, io)) : code;
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    io.err(`bvsim: internal error: ${e.message}\n${e.stack ?? ''}\n`);
-    return EXIT.internal;
+    return internalError(err, io);
   }
+}
+
+function internalError(err: unknown, io: Io): ExitCode {
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.err(`bvsim: internal error: ${e.message}\n${e.stack ?? ''}\n`);
+  return EXIT.internal;
 }

@@ -30,6 +30,8 @@ export interface PlacementPlan {
   readonly parts: WindowPart[];
   /** The labels logical bytes [start, start + n) must carry afterwards, where they land. */
   readonly expected: DataPiece[];
+  /** Names the window in a report when it is not an iterator of the state (a bio's vecs). */
+  readonly what?: string;
 }
 
 /** The labels of one place, or null for memory the model does not track. */
@@ -88,7 +90,7 @@ function whereText(w: WindowWhere): string {
 }
 
 function report(ctx: StepCtx, plan: PlacementPlan, k: number, text: string): void {
-  ctx.invariant('data.misplaced', `iter ${plan.iter}: ${plan.dir === 'to_iter' ? 'copy into' : 'copy out of'} the window, byte ${k} of the copy (window position ${plan.start + k}) ${text}`);
+  ctx.invariant('data.misplaced', `${plan.what ?? `iter ${plan.iter}`}: ${plan.dir === 'to_iter' ? 'copy into' : 'copy out of'} the window, byte ${k} of the copy (window position ${plan.start + k}) ${text}`);
 }
 
 /** Physical byte ranges already accounted for by a later logical position, per holder. */

@@ -9,6 +9,7 @@ import { checkTouchedBvecqs, checkBvecqLeaks } from './bvecq.ts';
 import { checkFolioLeaks } from './folio.ts';
 import { checkTouchedIters } from './iov_iter.ts';
 import { checkBioLeaks, checkTouchedBios } from './bio.ts';
+import { checkNetfsQuiescence } from './netfs.ts';
 
 export function checkAfterEvent(d: World, ctx: StepCtx): void {
   checkTouchedBvecqs(d, ctx);
@@ -20,4 +21,5 @@ export function checkQuiescence(d: World, ctx: StepCtx): void {
   checkFolioLeaks(d, ctx);
   checkBvecqLeaks(d, ctx);
   checkBioLeaks(d, ctx);
+  checkNetfsQuiescence(d, ctx);
 }

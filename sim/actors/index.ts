@@ -1,44 +1,128 @@
 /**
  * The actor catalogue: each config entry names an actor kind and its parameters; the run
- * builds one actor per entry. Drawing parameters for a kind lives beside it, so swarm configs
- * and explicit JSON configs go through the same constructors.
+ * builds one actor per entry. Drawing parameters for a kind lives beside its constructor in
+ * one table, so swarm configs and explicit JSON configs go through the same constructors and
+ * a new kind (a DIO reader or writer, say) is one union member and one table entry.
  */
 import type { Draw } from '../choices.ts';
 import type { ActorSpec } from '../actor.ts';
 import { stackingDriver, type StackingDriverParams } from './stacking_driver.ts';
+import { iterUser, type IterUserParams, type IterVariant } from './iter_user.ts';
+import { bvecqConsumer, type BvecqConsumerParams } from './bvecq_consumer.ts';
+import { netfsReader, type NetfsReaderParams, type NetfsRunContext } from './netfs_reader.ts';
 
-export type ActorConfig = { kind: 'stacking_driver'; name: string } & StackingDriverParams;
+export type { NetfsRunContext };
+
+export type ActorConfig =
+  | ({ kind: 'stacking_driver'; name: string } & StackingDriverParams)
+  | ({ kind: 'iter_user'; name: string } & IterUserParams)
+  | ({ kind: 'bvecq_consumer'; name: string } & BvecqConsumerParams)
+  | ({ kind: 'netfs_reader'; name: string } & NetfsReaderParams);
 
 export type ActorKind = ActorConfig['kind'];
 
-export const ACTOR_KINDS: readonly ActorKind[] = ['stacking_driver'];
+type ConfigOf<K extends ActorKind> = Extract<ActorConfig, { kind: K }>;
 
-export function buildActor(c: ActorConfig): ActorSpec {
+interface KindEntry<K extends ActorKind> {
+  /** One actor, or several cooperating ones (a netfs reader is issuer, filesystem and collector). */
+  build(c: ConfigOf<K>, run: NetfsRunContext): ActorSpec | readonly ActorSpec[];
+  /** Draws the parameters of one actor (swarm testing: every seed its own shape). */
+  draw(name: string, draw: Draw): ConfigOf<K>;
+}
+
+const half = { numerator: 1, denominator: 2 };
+const quarter = { numerator: 1, denominator: 4 };
+
+const VARIANTS: readonly IterVariant[] = ['bvecq', 'bvec', 'mixed'];
+
+const CATALOGUE: { [K in ActorKind]: KindEntry<K> } = {
+  stacking_driver: {
+    build: (c) => stackingDriver(c.name, c),
+    draw: (name, draw) => ({
+      kind: 'stacking_driver',
+      name,
+      folios: 1 + draw.int(draw.chance(quarter) ? 40 : 6),
+      orderMax: draw.int(3),
+      limitSectors: 8 * (1 + draw.int(draw.chance(half) ? 2 : 32)),
+      rounds: 1 + draw.int(3),
+    }),
+  },
+  iter_user: {
+    build: (c) => iterUser(c.name, c),
+    draw: (name, draw) => ({
+      kind: 'iter_user',
+      name,
+      rounds: 1 + draw.int(3),
+      folios: 1 + draw.int(draw.chance(quarter) ? 24 : 6),
+      orderMax: draw.int(3),
+      slotsMax: 1 + draw.int(draw.chance(half) ? 3 : 29),
+      emptyNodes: draw.chance(half),
+      zeroSlots: draw.chance(half),
+      opsMax: 1 + draw.int(draw.chance(quarter) ? 40 : 12),
+      variant: draw.pick(VARIANTS),
+    }),
+  },
+  bvecq_consumer: {
+    build: (c) => bvecqConsumer(c.name, c),
+    draw: (name, draw) => ({
+      kind: 'bvecq_consumer',
+      name,
+      pages: 1 + draw.int(draw.chance(quarter) ? 48 : 12),
+      orderMax: draw.int(3),
+      nodeSlotsMax: 1 + draw.int(draw.chance(half) ? 4 : 29),
+      sliceMax: 1 + draw.int(draw.chance(half) ? 8192 : 65536),
+      sliceSlotsMax: 1 + draw.int(draw.chance(half) ? 2 : 16),
+      inflightMax: 1 + draw.int(4),
+    }),
+  },
+  netfs_reader: {
+    build: (c, run) => netfsReader(c.name, c, run),
+    draw: (name, draw) => ({
+      kind: 'netfs_reader',
+      name,
+      folios: 1 + draw.int(draw.chance(quarter) ? 40 : 8),
+      orderMax: draw.int(3),
+      rounds: 1 + draw.int(3),
+      rsize: draw.pick([4096, 6144, 16384, 65536, 1048576]),
+      maxSegs: 1 + draw.int(draw.chance(half) ? 3 : 16),
+      nodeSlots: 1 + draw.int(draw.chance(half) ? 3 : 29),
+      eofShortMax: draw.chance(half) ? 0 : draw.int(3 * 4096),
+      truncateMax: draw.chance(half) ? 0 : draw.int(2 * 4096),
+      cached: draw.chance(half),
+      sendErrors: draw.chance(quarter),
+      hazards: false,
+    }),
+  },
+};
+
+/** Kinds in a fixed order: the swarm draws walk it, so appending keeps old draws in place. */
+export const ACTOR_KINDS: readonly ActorKind[] = ['stacking_driver', 'iter_user', 'bvecq_consumer', 'netfs_reader'];
+
+function buildOne(c: ActorConfig, run: NetfsRunContext): ActorSpec | readonly ActorSpec[] {
   switch (c.kind) {
     case 'stacking_driver':
-      return stackingDriver(c.name, c);
+      return CATALOGUE.stacking_driver.build(c, run);
+    case 'iter_user':
+      return CATALOGUE.iter_user.build(c, run);
+    case 'bvecq_consumer':
+      return CATALOGUE.bvecq_consumer.build(c, run);
+    case 'netfs_reader':
+      return CATALOGUE.netfs_reader.build(c, run);
     default:
-      return assertNever(c.kind);
+      return assertNever(c);
   }
 }
 
-/** Draws the parameters of one actor of `kind` (swarm testing: every seed its own shape). */
-export function drawActorConfig(kind: ActorKind, name: string, draw: Draw): ActorConfig {
-  switch (kind) {
-    case 'stacking_driver':
-      return {
-        kind,
-        name,
-        folios: 1 + draw.int(draw.chance({ numerator: 1, denominator: 4 }) ? 40 : 6),
-        orderMax: draw.int(3),
-        limitSectors: 8 * (1 + draw.int(draw.chance({ numerator: 1, denominator: 2 }) ? 2 : 32)),
-        rounds: 1 + draw.int(3),
-      };
-    default:
-      return assertNever(kind);
-  }
+/** The actors of one config entry; `run` carries what a run shares (the netfs design, the server's files). */
+export function buildActors(c: ActorConfig, run: NetfsRunContext): ActorSpec[] {
+  const built = buildOne(c, run);
+  return 'start' in built ? [built] : [...built];
 }
 
 function assertNever(x: never): never {
-  throw new Error(`unknown actor kind ${String(x)}`);
+  throw new Error(`unknown actor kind ${JSON.stringify(x)}`);
+}
+
+export function drawActorConfig(kind: ActorKind, name: string, draw: Draw): ActorConfig {
+  return CATALOGUE[kind].draw(name, draw);
 }

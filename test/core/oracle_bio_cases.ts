@@ -1,6 +1,6 @@
 // Turns the kernel-computed bio vectors (../shared/vectors/oracle/bio.json, README §4) into
 // SPEC events exactly as ../shared/checks/oracle_bio_cli.mjs does, and compares a step's
-// outcome and state with the kernel's record the same way. Cases needing part-2 ops are left out.
+// outcome and state with the kernel's record the same way. Cases using ops outside SPEC are left out.
 import { readFileSync } from 'node:fs';
 import type { BvsimEvent, StepOutcome, World } from '../../core/index.ts';
 
@@ -15,8 +15,16 @@ interface OracleBio {
   cnt: number;
   vecs: [number, number, number][];
 }
+interface OracleIter {
+  i: number;
+  type: string;
+  count: number;
+  iov_offset: number;
+  at?: number;
+}
 interface OracleState {
   bios: OracleBio[];
+  iters: OracleIter[];
   folios: [number, number, number][];
   pins: [number, number][];
   dirty: number[];
@@ -25,7 +33,7 @@ interface OracleOp {
   op: string;
   args?: Record<string, unknown>;
   ret: unknown;
-  ev?: { ev: string; bio?: number; status?: number }[];
+  ev?: { ev: string; bio?: number; status?: number; ok?: boolean; folio?: number; too_big?: boolean }[];
   state: OracleState;
 }
 export interface OracleCase {
@@ -47,13 +55,9 @@ export interface BuiltCase {
 const FLAGS = ['CLONED', 'CHAIN', 'PAGE_PINNED', 'REFFED'];
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const SHIM_ONLY = new Set(['slab', 'fscript', 'fmax']);
-/** Ops this part of the model covers (SPEC §2 block layer, without the iov_iter-based ones). */
-const IN_SCOPE = new Set([
-  ...SHIM_ONLY, 'mkfolio', 'alloc', 'bioinit', 'add_page', '__add_page', 'add_folio', 'add_folio_nofail', 'full',
-  'advance', 'advance_iter', 'split', 'trim', 'clone', 'init_clone', 'chain', 'endio_fn', 'set_status', 'set_size',
-  'set_sector', 'endio', 'endio_status', 'get', 'put', 'uninit', 'reset', 'reuse', 'folio_put',
-]);
 const UNSUPPORTED = new Set(['atomic', 'run_works', 'set_flag', 'set_remaining']);
+/** ITER_BVEC arrays get ids from here on, as the checker does. */
+const BVEC_BASE = 1000;
 
 export function loadOracleCases(): OracleCase[] {
   const url = new URL('../../../shared/vectors/oracle/bio.json', import.meta.url);
@@ -61,9 +65,59 @@ export function loadOracleCases(): OracleCase[] {
   return data.cases;
 }
 
-export function caseScope(c: OracleCase): 'in' | 'part2' | 'unsupported' {
-  if (c.ops.some((o) => UNSUPPORTED.has(o.op))) return 'unsupported';
-  return c.ops.every((o) => IN_SCOPE.has(o.op)) ? 'in' : 'part2';
+export function caseScope(c: OracleCase): 'in' | 'unsupported' {
+  return c.ops.some((o) => UNSUPPORTED.has(o.op)) ? 'unsupported' : 'in';
+}
+
+/** The page-allocator outcomes an op recorded: the folio got or null; too-large orders take none. */
+function allocsOf(op: OracleOp): (number | null)[] {
+  return (op.ev ?? []).filter((e) => e.ev === 'folio_alloc' && e.too_big !== true).map((e) => (e.ok === true ? (e.folio ?? null) : null));
+}
+
+/** The event for an iterator, extraction or bounce op (families d and e), or null if not one. */
+function iterEventOf(op: OracleOp): { ev: BvsimEvent; ret: unknown } | null {
+  const a = op.args ?? {};
+  const bio = num(a, 'bio');
+  const iter = num(a, 'iter');
+  const flag = (k: string): boolean => a[k] === 1 || a[k] === true;
+  switch (op.op) {
+    case 'umap':
+      return { ev: { type: 'sim.user_map', runs: a['runs'] as [number, number, number, number][] }, ret: op.ret };
+    case 'ufault':
+      return { ev: { type: 'sim.user_fault', offset: num(a, 'off') }, ret: op.ret };
+    case 'ibvec': {
+      const i = retObj(op)['i'] as number;
+      return { ev: { type: 'iov_iter_bvec', iter: i, direction: num(a, 'dir'), bvec: BVEC_BASE + i, start: 0, nr_segs: num(a, 'nsegs'), count: num(a, 'count') }, ret: null };
+    }
+    case 'iubuf':
+      return { ev: { type: 'iov_iter_ubuf', iter: retObj(op)['i'] as number, direction: num(a, 'dir'), start: num(a, 'start'), len: num(a, 'len'), nofault: flag('nofault') }, ret: null };
+    case 'iadvance':
+    case 'irevert':
+      return { ev: { type: op.op === 'iadvance' ? 'iov_iter_advance' : 'iov_iter_revert', iter, bytes: num(a, 'n') }, ret: op.ret };
+    case 'get_pages':
+      return { ev: { type: 'bio_iov_iter_get_pages', bio, iter, maxlen: num(a, 'maxlen'), mem_align_mask: num(a, 'mem_align_mask'), len_align_mask: num(a, 'len_align_mask') }, ret: op.ret };
+    case 'release':
+      return { ev: { type: 'bio_release_pages', bio, mark_dirty: flag('mark_dirty') }, ret: op.ret };
+    case 'bounce':
+      return { ev: { type: 'bio_iov_iter_bounce', bio, iter, maxlen: num(a, 'maxlen'), minsize: num(a, 'minsize'), allocs: allocsOf(op) }, ret: op.ret };
+    case 'unbounce':
+      return { ev: { type: 'bio_iov_iter_unbounce', bio, is_error: flag('is_error'), mark_dirty: flag('mark_dirty') }, ret: op.ret };
+    case 'bounce_nr_vecs':
+      return { ev: { type: 'bio_iov_bounce_nr_vecs', iter, op: num(a, 'op') }, ret: op.ret };
+    case 'vecs_to_alloc':
+    case 'npages':
+      return { ev: op.op === 'npages' ? { type: 'iov_iter_npages', iter, maxpages: num(a, 'max') } : { type: 'bio_iov_vecs_to_alloc', iter, max: num(a, 'max') }, ret: op.ret };
+    case 'alloc_bounce':
+      return { ev: { type: 'bio_alloc_bounce_folios', bio, total_len: num(a, 'total_len'), minsize: num(a, 'minsize'), allocs: allocsOf(op) }, ret: op.ret };
+    case 'free_folios':
+      return { ev: { type: 'bio_free_folios', bio }, ret: op.ret };
+    case 'greedy':
+      return { ev: { type: 'folio_alloc_greedy', size: num(a, 'size'), minsize: num(a, 'minsize'), allocs: allocsOf(op) }, ret: op.ret };
+    case 'align_down':
+      return { ev: { type: 'bio_iov_iter_align_down', bio, iter, mask: num(a, 'mask') }, ret: op.ret };
+    default:
+      return null;
+  }
 }
 
 const num = (a: Record<string, unknown>, k: string): number => a[k] as number;
@@ -77,14 +131,18 @@ function eventOf(op: OracleOp, created: Set<number>): { ev: BvsimEvent; ret: unk
   const r = retObj(op);
   const bio = num(a, 'bio');
   const h = r['h'] as number;
+  const iterEvent = iterEventOf(op);
+  if (iterEvent !== null) return iterEvent;
   switch (op.op) {
     case 'mkfolio':
       return { ev: { type: 'folio_alloc', folio: num(a, 'head'), order: num(a, 'order'), pfn: num(a, 'head'), fail: false }, ret: null };
-    case 'alloc': {
+    case 'alloc':
+    case 'alloc_for_iter':
+    case 'alloc_for_bounce': {
       if ((op.ev ?? []).some((e) => e.ev === 'warn')) return 'skip';
       const b = op.state.bios.find((x) => x.h === h);
       if (r['bio'] !== null) created.add(h);
-      return { ev: { type: 'bio_alloc', bio: h, nr_vecs: r['nr_vecs'] as number, opf: num(a, 'opf'), max_vecs: b ? b.max_vecs : 0, fail: r['bio'] === null }, ret: null };
+      return { ev: { type: 'bio_alloc', bio: h, nr_vecs: r['nr_vecs'] as number, opf: num(a, 'opf'), max_vecs: b !== undefined ? b.max_vecs : 0, fail: r['bio'] === null }, ret: null };
     }
     case 'bioinit':
       created.add(h);
@@ -135,7 +193,7 @@ function eventOf(op: OracleOp, created: Set<number>): { ev: BvsimEvent; ret: unk
     case 'folio_put':
       return { ev: { type: 'folio_put', folio: num(a, 'folio') }, ret: op.ret };
     default:
-      throw new Error(`op ${op.op} is outside this part's scope`);
+      throw new Error(`op ${op.op} has no SPEC event`);
   }
 }
 
@@ -148,6 +206,13 @@ export function buildCase(c: OracleCase): BuiltCase | null {
   for (const op of c.ops) {
     if (op.ret === 'refused' || SHIM_ONLY.has(op.op)) continue;
     if (op.op === 'mkfolio') known.add(num(op.args ?? {}, 'head'));
+    if (op.op === 'umap') for (const [head] of op.args?.['runs'] as number[][]) known.add(head ?? -1);
+    for (const f of allocsOf(op)) if (f !== null) known.add(f);
+    if (op.op === 'ibvec') {
+      const bvecs = op.args?.['bvecs'] as [number, number, number][];
+      out.events.push({ type: 'bvec_array', bvec: BVEC_BASE + (retObj(op)['i'] as number), bv: bvecs.map(([page, len, offset]) => ({ page, offset, len })) });
+      out.expect.push(null);
+    }
     if (op.op === 'add_folio' || op.op === 'add_folio_nofail' || op.op === 'folio_put') {
       const f = num(op.args ?? {}, 'folio');
       if (!known.has(f)) {
@@ -199,6 +264,12 @@ export function compareStep(exp: Expect, out: StepOutcome, st: World): string | 
   for (const [head, , ref] of exp.state.folios) {
     const f = st.folios[head];
     if ((f === undefined || f.freed ? 0 : f.refcount) !== ref) return `folios[${head}].refcount != ${ref}`;
+  }
+  for (const it of exp.state.iters) {
+    const m = st.iters[it.i];
+    if (m === undefined) return `no iters[${it.i}]`;
+    if (m.count !== it.count || m.iov_offset !== it.iov_offset) return `iters[${it.i}] count/iov_offset ${m.count}/${m.iov_offset} != ${it.count}/${it.iov_offset}`;
+    if (it.type === 'bvec' && m.bvec_index !== it.at) return `iters[${it.i}].bvec_index ${String(m.bvec_index)} != ${String(it.at)}`;
   }
   for (const [head, n] of exp.state.pins) if ((st.folios[head]?.pincount ?? 0) !== n) return `folios[${head}].pincount != ${n}`;
   for (const head of exp.state.dirty) if (st.folios[head]?.dirty !== true) return `folios[${head}] not dirty`;

@@ -8,7 +8,7 @@ describe('parseArgv', () => {
   it('should map replay options to ReplayArgs', () => {
     expect(parseArgv(['replay', '--json', '--state', '--until', '7', '--mode', 'mutable', 'a', 'b'])).toEqual({
       ok: true,
-      command: { kind: 'replay', args: { files: ['a', 'b'], json: true, state: true, until: 7, mutants: [], mode: 'mutable', quiet: false } },
+      command: { kind: 'replay', args: { files: ['a', 'b'], json: true, state: true, until: 7, mutants: [], mode: 'mutable', quiet: false, fromChoices: false } },
     });
   });
 

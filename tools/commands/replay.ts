@@ -6,6 +6,8 @@
 import { canonicalJson, resolveMutants, type Finding } from '../../core/index.ts';
 import { decodeTrace, formatTraceError, replayTrace, type ReplayResult, type ReplayStepReport } from '../../traces/index.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
+import { replayFromChoices } from './replay_choices.ts';
+import { replayQueryFile, type ReplayQuery } from './replay_query.ts';
 
 export interface ReplayArgs {
   readonly files: readonly string[];
@@ -16,6 +18,10 @@ export interface ReplayArgs {
   readonly mutants: readonly string[];
   readonly mode: 'immutable' | 'mutable';
   readonly quiet: boolean;
+  /** Re-run the actors from each trace's choices and compare events instead (replay_choices.ts). */
+  readonly fromChoices: boolean;
+  /** Answer `--blame` or `--diff` about each file instead of printing its steps (replay_query.ts). */
+  readonly query?: ReplayQuery;
 }
 
 /** Which code wins when files end differently: a broken tool or command line over bad data over findings. */
@@ -34,7 +40,8 @@ export function runReplay(args: ReplayArgs, io: Io): ExitCode {
 /** Our own bug on one file is reported with its stack, and the other files still run. */
 function replayGuarded(file: string, args: ReplayArgs, io: Io): ExitCode {
   try {
-    return replayOne(file, args, io);
+    if (args.query !== undefined) return replayQueryFile(file, { ...args, query: args.query }, io);
+    return args.fromChoices ? replayFromChoices(file, args, io) : replayOne(file, args, io);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     io.err(`${file}: internal error: ${e.message}\n${e.stack ?? ''}\n`);
@@ -50,7 +57,8 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   ERR_STRING_TOO_LONG: 'file too large to be a trace',
 };
 
-function readText(file: string, io: Io): string | null {
+/** Reads a trace file, or prints `FILE:0: cannot read: why` and returns null. */
+export function readText(file: string, io: Io): string | null {
   try {
     return io.readFile(file);
   } catch (err) {

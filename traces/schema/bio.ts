@@ -6,6 +6,10 @@ const bioOnly = <T extends string>(type: T) => event(type, { bio: id });
 /** A C `int` argument: negative values are legal input (bio_split WARNs on them). */
 const cInt = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const endIo = z.enum(['record', 'record_put']).nullable();
+/** A C `bool` argument as the reference vectors write it: true/false or 0/1. */
+const cBool = z.union([z.boolean(), z.literal(0), z.literal(1)]);
+/** Page-allocator outcomes in call order: the PFN of the folio granted, or null for a failure. */
+const allocs = z.array(id.nullable());
 
 export const bioSpecs: SpecTable<BioEvent> = {
   bio_alloc: {
@@ -124,6 +128,86 @@ export const bioSpecs: SpecTable<BioEvent> = {
     schema: event('submit_bio', { bio: id, io: id }),
     example: { type: 'submit_bio', bio: 1, io: 0 },
     doc: 'Hands the bio to the simulated device as in-flight operation `io`.',
+  },
+  bio_iov_iter_get_pages: {
+    schema: event('bio_iov_iter_get_pages', { bio: id, iter: id, maxlen: size, mem_align_mask: size, len_align_mask: size }),
+    example: { type: 'bio_iov_iter_get_pages', bio: 0, iter: 0, maxlen: 4294967295, mem_align_mask: 511, len_align_mask: 511 },
+    doc: 'ITER_BVEC: the bio adopts the iterator\'s bio_vec array (BIO_CLONED). Otherwise pages are extracted into bi_io_vec (user pages pinned, BIO_PAGE_PINNED) until the iterator is empty or the bio full, then aligned down to `len_align_mask`; ret 0 or a negative errno.',
+  },
+  bio_iov_iter_align_down: {
+    schema: event('bio_iov_iter_align_down', { bio: id, iter: id, mask: size }),
+    example: { type: 'bio_iov_iter_align_down', bio: 0, iter: 0, mask: 4095 },
+    doc: 'The static helper on its own, from bi_io_vec[bi_vcnt - 1]: trims `bi_size & mask` bytes, reverting the iterator, unpinning one page per dropped vec; ret 0 or -14 when no vec is left.',
+  },
+  bio_release_pages: {
+    schema: event('bio_release_pages', { bio: id, mark_dirty: cBool }),
+    example: { type: 'bio_release_pages', bio: 0, mark_dirty: true },
+    doc: 'For a BIO_PAGE_PINNED bio: each folio piece is marked dirty (if asked) and unpinned by the pages it spans.',
+  },
+  bio_iov_vecs_to_alloc: {
+    schema: event('bio_iov_vecs_to_alloc', { iter: id, max: size }),
+    example: { type: 'bio_iov_vecs_to_alloc', iter: 0, max: 256 },
+    doc: 'Query: 0 for ITER_BVEC (adopted whole), else iov_iter_npages(iter, max).',
+  },
+  bio_iov_bounce_nr_vecs: {
+    schema: event('bio_iov_bounce_nr_vecs', { iter: id, op: size }),
+    example: { type: 'bio_iov_bounce_nr_vecs', iter: 0, op: 0 },
+    doc: 'Query: vecs for a bounce bio, npages(iter, 256) for a write (`op` & 1), npages(iter, 255) + 1 for a read.',
+  },
+  bio_for_each_segment: {
+    schema: bioOnly('bio_for_each_segment'),
+    example: { type: 'bio_for_each_segment', bio: 0 },
+    doc: 'Query: the single-page segments from bi_iter as [{page, offset, len}].',
+  },
+  bio_for_each_bvec: {
+    schema: bioOnly('bio_for_each_bvec'),
+    example: { type: 'bio_for_each_bvec', bio: 0 },
+    doc: 'Query: the multi-page bvecs from bi_iter as [{page, offset, len}].',
+  },
+  bio_for_each_segment_all: {
+    schema: bioOnly('bio_for_each_segment_all'),
+    example: { type: 'bio_for_each_segment_all', bio: 0 },
+    doc: 'Query: bi_io_vec[0..bi_vcnt) cut at page ends, ignoring bi_iter.',
+  },
+  bio_for_each_bvec_all: {
+    schema: bioOnly('bio_for_each_bvec_all'),
+    example: { type: 'bio_for_each_bvec_all', bio: 0 },
+    doc: 'Query: bi_io_vec[0..bi_vcnt) as they are; WARNs on a clone.',
+  },
+  bio_for_each_folio_all: {
+    schema: bioOnly('bio_for_each_folio_all'),
+    example: { type: 'bio_for_each_folio_all', bio: 0 },
+    doc: 'Query: bi_io_vec[0..bi_vcnt) split at folio ends as [{folio (head PFN), offset, length}]; WARNs on a clone.',
+  },
+  bio_truncate: {
+    schema: event('bio_truncate', { bio: id, new_size: size }),
+    example: { type: 'bio_truncate', bio: 0, new_size: 3584 },
+    doc: 'Shrinks bi_size to `new_size` (as guard_bio_eod does); for a READ the part cut off is zeroed first.',
+  },
+  bio_iov_iter_bounce: {
+    schema: event('bio_iov_iter_bounce', { bio: id, iter: id, maxlen: size, minsize: size, allocs }),
+    example: { type: 'bio_iov_iter_bounce', bio: 0, iter: 0, maxlen: 4294967295, minsize: 4096, allocs: [null, 1048576] },
+    doc: 'A write allocates bounce folios and copies the iterator into them; a read allocates one bounce folio (slot 0) and pins the user fragments into slots 1.. (bi_vcnt counts only those); both align down to `minsize`. `allocs` are the page-allocator outcomes in call order: a PFN (the folio is then named by it) or null; an order above 10 takes none. ret 0 or a negative errno.',
+  },
+  bio_iov_iter_unbounce: {
+    schema: event('bio_iov_iter_unbounce', { bio: id, is_error: cBool, mark_dirty: cBool }),
+    example: { type: 'bio_iov_iter_unbounce', bio: 0, is_error: false, mark_dirty: true },
+    doc: 'A write frees its bounce folios (not the zero folio). A read copies the bounce buffer back to the user vecs unless `is_error` (which also forces mark_dirty off), unpins them (dirtying if asked) and puts the bounce folio.',
+  },
+  bio_alloc_bounce_folios: {
+    schema: event('bio_alloc_bounce_folios', { bio: id, total_len: size, minsize: size, allocs }),
+    example: { type: 'bio_alloc_bounce_folios', bio: 0, total_len: 1049088, minsize: 2048, allocs: [null, 1048576] },
+    doc: 'Adds bounce folios for up to `total_len` bytes in chunks of at most 1 MiB; WARN and -22 for a clone, a non-empty bio or no free vec; -12 when nothing was added.',
+  },
+  folio_alloc_greedy: {
+    schema: event('folio_alloc_greedy', { size, minsize: size, allocs }),
+    example: { type: 'folio_alloc_greedy', size: 12288, minsize: 4096, allocs: [null, 1048576] },
+    doc: 'The static helper on its own: NORETRY attempts shrinking to smaller powers of two while above `minsize`, then one blocking attempt; ret {folio (PFN or null), size used}. The caller owns the folio.',
+  },
+  bio_free_folios: {
+    schema: bioOnly('bio_free_folios'),
+    example: { type: 'bio_free_folios', bio: 0 },
+    doc: 'Puts the folio of every vec in bi_io_vec[0..bi_vcnt) except the zero folio.',
   },
   'sim.device_complete': {
     schema: event('sim.device_complete', { io: id, bytes: size, error: size }),

@@ -8,6 +8,7 @@ import { iovIterInitSpecs, iovIterSpecs, kvecSpecs } from './iov_iter.ts';
 import { bvecqPosSpecs } from './bvecq_pos.ts';
 import { bioSpecs } from './bio.ts';
 import { iovIterCopySpecs, iovIterExtractSpecs } from './iov_iter_copy.ts';
+import { netfsSpecs } from './netfs.ts';
 
 export const eventSpecs: SpecTable<BvsimEvent> = {
   ...folioSpecs,
@@ -22,6 +23,7 @@ export const eventSpecs: SpecTable<BvsimEvent> = {
   ...bioSpecs,
   ...iovIterCopySpecs,
   ...iovIterExtractSpecs,
+  ...netfsSpecs,
 };
 
 export function specFor(type: string): EventSpec<BvsimEvent> | null {

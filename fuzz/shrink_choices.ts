@@ -1,0 +1,200 @@
+/**
+ * Shrinking, stage 1 (DESIGN "Choices, not dice"): edit the run's choice sequence and config
+ * and re-run the actors, so the smaller trace still tells the causal story. Passes: simplify
+ * the config (drop actors, pct→random, fault and short rates to 0, fewer folios and rounds,
+ * a smaller eventsMax), delete chunks of each stream's choices, lower each choice. A candidate
+ * is kept when its first finding matches and its size key — (events, choices, sum of choices,
+ * config weight) — is smaller, so every kept candidate makes progress and the search ends.
+ */
+import type { EngineMode } from '../core/index.ts';
+import { STREAMS, type ActorConfig, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
+import { runChoicesTrace, type SeedRun } from './run_trace.ts';
+import { compareKeys, deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
+
+export interface ChoiceRunSpec {
+  readonly seed: number;
+  readonly config: SimConfig;
+  readonly choices: Readonly<Partial<ChoiceLog>>;
+  readonly mutants: readonly string[];
+  readonly mode: EngineMode;
+}
+
+interface Best {
+  readonly config: SimConfig;
+  readonly choices: ChoiceLog;
+  readonly run: SeedRun;
+  readonly key: readonly number[];
+}
+
+/** A config number the shrinker may lower, and the least value that keeps the config valid. */
+interface Knob {
+  readonly min: number;
+  get(c: SimConfig): number;
+  set(c: SimConfig, v: number): SimConfig;
+}
+
+/**
+ * Actor parameters worth lowering, by name, whatever the actor kind (a kind without the field
+ * is skipped): counts go down to their least valid value, feature switches to false.
+ */
+const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] = [
+  { field: 'folios', min: 1 },
+  { field: 'pages', min: 1 },
+  { field: 'rounds', min: 1 },
+  { field: 'opsMax', min: 1 },
+  { field: 'inflightMax', min: 1 },
+  { field: 'orderMax', min: 0 },
+  { field: 'emptyNodes', min: 0 },
+  { field: 'zeroSlots', min: 0 },
+];
+
+/** Runs a spec once: the starting point of stage 1, and `--from-choices`. */
+export function runSpec(spec: ChoiceRunSpec): SeedRun {
+  return runChoicesTrace(spec.seed, spec.config, spec.choices, { mutants: spec.mutants, mode: spec.mode });
+}
+
+/** Stage 1 from `start` (whose first finding is the target); returns the smallest run found. */
+export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRun): SeedRun {
+  const state = { best: bestOf(spec.config, start) };
+  const attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>): boolean => {
+    if (!spend(ctx)) return false;
+    const run = runCandidate(ctx, { ...spec, config, choices });
+    const first = run?.result.findings[0] ?? null;
+    const accepted = run !== null && sameFinding(first ?? undefined, ctx.target) && compareKeys(keyOf(config, run), state.best.key) < 0;
+    if (accepted) {
+      state.best = bestOf(config, run);
+      ctx.accepted++;
+    }
+    ctx.budget.onProgress({ stage: 1, tried: ctx.tried, accepted: ctx.accepted, events: state.best.run.result.steps.length, improved: accepted, first });
+    return accepted;
+  };
+  const get = (): Best => state.best;
+  // Rounds until one changes nothing (a fixpoint) or the budget is spent.
+  while (ctx.stop === null) {
+    const a = configPass(ctx, get, attempt);
+    const b = deletePass(ctx, get, attempt);
+    const c = lowerPass(ctx, get, attempt);
+    if (!a && !b && !c) break;
+  }
+  return state.best.run;
+}
+
+type Attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>) => boolean;
+
+function runCandidate(ctx: SearchCtx, spec: ChoiceRunSpec): SeedRun | null {
+  try {
+    return runSpec(spec);
+  } catch (err) {
+    // An edited config or choice log made the simulator throw: a simulator bug, which the
+    // shrinker reports in its summary rather than dying on.
+    ctx.crashes++;
+    ctx.firstCrash ??= err instanceof Error ? err.message : String(err);
+    return null;
+  }
+}
+
+function configPass(ctx: SearchCtx, get: () => Best, attempt: Attempt): boolean {
+  let any = false;
+  for (let k = get().config.actors.length - 1; k >= 0 && ctx.stop === null; k--) {
+    const { config, choices } = get();
+    if (config.actors.length > 1 && k < config.actors.length) {
+      any = attempt({ ...config, actors: config.actors.filter((_, j) => j !== k) }, choices) || any;
+    }
+  }
+  const { config, choices } = get();
+  if (config.policy.kind === 'pct' && ctx.stop === null) any = attempt({ ...config, policy: { kind: 'random' } }, choices) || any;
+  for (const knob of knobsOf(get().config)) {
+    any = lowerValue(ctx, knob.get(get().config), knob.min, (v) => attempt(knob.set(get().config, v), get().choices)) || any;
+  }
+  return any;
+}
+
+function deletePass(ctx: SearchCtx, get: () => Best, attempt: Attempt): boolean {
+  let any = false;
+  for (const s of STREAMS) {
+    any = deleteChunks(ctx, () => get().choices[s], (cand) => attempt(get().config, withStream(get().choices, s, cand))) || any;
+  }
+  return any;
+}
+
+function lowerPass(ctx: SearchCtx, get: () => Best, attempt: Attempt): boolean {
+  let any = false;
+  for (const s of STREAMS) {
+    for (let i = 0; i < get().choices[s].length && ctx.stop === null; i++) {
+      const v = get().choices[s][i] ?? 0;
+      any = lowerValue(ctx, v, 0, (x) => attempt(get().config, withStream(get().choices, s, get().choices[s].map((y, j) => (j === i ? x : y))))) || any;
+    }
+  }
+  return any;
+}
+
+function withStream(log: ChoiceLog, s: StreamName, values: number[]): ChoiceLog {
+  return { ...log, [s]: values };
+}
+
+function bestOf(config: SimConfig, run: SeedRun): Best {
+  return { config, choices: trimmed(run.result.choices), run, key: keyOf(config, run) };
+}
+
+/** The choices a run actually used, without trailing zeros (an exhausted stream yields 0 anyway). */
+function trimmed(log: ChoiceLog): ChoiceLog {
+  const out = { ...log };
+  for (const s of STREAMS) {
+    let n = log[s].length;
+    while (n > 0 && log[s][n - 1] === 0) n--;
+    out[s] = log[s].slice(0, n);
+  }
+  return out;
+}
+
+function keyOf(config: SimConfig, run: SeedRun): number[] {
+  const used = trimmed(run.result.choices);
+  let count = 0;
+  let sum = 0;
+  for (const s of STREAMS) {
+    count += used[s].length;
+    for (const v of used[s]) sum += v;
+  }
+  return [run.result.steps.length, count, sum, configWeight(config)];
+}
+
+function configWeight(c: SimConfig): number {
+  let w = c.actors.length + (c.policy.kind === 'pct' ? 1 : 0);
+  for (const knob of knobsOf(c)) w += knob.get(c);
+  return w;
+}
+
+function knobsOf(c: SimConfig): Knob[] {
+  const knobs: Knob[] = [
+    { min: 0, get: (x) => x.allocFailRate.numerator, set: (x, v) => ({ ...x, allocFailRate: { ...x.allocFailRate, numerator: v } }) },
+    { min: 0, get: (x) => x.device.errorRate.numerator, set: (x, v) => ({ ...x, device: { ...x.device, errorRate: { ...x.device.errorRate, numerator: v } } }) },
+    { min: 0, get: (x) => x.device.shortRate.numerator, set: (x, v) => ({ ...x, device: { ...x.device, shortRate: { ...x.device.shortRate, numerator: v } } }) },
+    { min: 1, get: (x) => x.device.weight, set: (x, v) => ({ ...x, device: { ...x.device, weight: v } }) },
+    { min: 0, get: (x) => x.eventsMax, set: (x, v) => ({ ...x, eventsMax: v }) },
+    { min: 1, get: (x) => (x.policy.kind === 'pct' ? x.policy.depth : 1), set: (x, v) => (x.policy.kind === 'pct' ? { ...x, policy: { kind: 'pct', depth: v } } : x) },
+  ];
+  for (const [k, a] of c.actors.entries()) {
+    for (const { field, min } of ACTOR_FIELDS) {
+      if (actorField(a, field) === null) continue;
+      knobs.push({
+        min,
+        get: (x) => (x.actors[k] === undefined ? min : (actorField(x.actors[k], field) ?? min)),
+        set: (x, v) => ({ ...x, actors: x.actors.map((y, j) => (j === k ? withActorField(y, field, v) : y)) }),
+      });
+    }
+  }
+  return knobs;
+}
+
+/** A numeric or boolean (as 0/1) actor parameter, or null when this kind has no such field. */
+function actorField(a: ActorConfig, field: string): number | null {
+  const v: unknown = Reflect.get(a, field);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return typeof v === 'number' ? v : null;
+}
+
+/** The actor with one parameter replaced; only called for a field `actorField` found, keeping its type. */
+function withActorField(a: ActorConfig, field: string, v: number): ActorConfig {
+  const old: unknown = Reflect.get(a, field);
+  return Object.assign({ ...a }, { [field]: typeof old === 'boolean' ? v !== 0 : v });
+}

@@ -1,0 +1,106 @@
+/**
+ * Shrinking, stage 2: edit the events themselves, for a hand-readable minimum. Drop what
+ * follows the first finding, delete chunks of events (halving down to single events), then
+ * simplify arguments where it is cheap — lower sizes, offsets, counts and statuses, and turn
+ * a failed allocation into a successful one. Ids are left alone: a lowered id names an object
+ * that does not exist. A candidate is valid only if the model accepts every event (no
+ * rejection) and its first finding has the target's kind and id.
+ */
+import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
+import { specFor } from '../traces/index.ts';
+import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
+
+/** An event and, for a simulated run, who proposed it (kept so the shrunk trace still says). */
+export interface EventItem {
+  readonly event: BvsimEvent;
+  readonly by?: string;
+}
+
+/** Numeric event fields that are quantities (never ids), lowered towards 0. */
+const QUANTITY_FIELDS: readonly string[] = [
+  'amount', 'bi_bvec_done', 'bi_sector', 'bi_size', 'bytes', 'count', 'error', 'len', 'max_size', 'maxpages', 'maxsize',
+  'npages', 'nr_segs', 'offset', 'opf', 'order', 'sector', 'sectors', 'size', 'status',
+];
+
+/** Boolean event fields whose `false` is the simpler story (no injected failure, faults allowed). */
+const FLAG_FIELDS: readonly string[] = ['fail', 'nofault'];
+
+export type EventsVerdict = { readonly rejected: number } | { readonly first: Finding | undefined; readonly at: number };
+
+/** Folds events through a fresh model: the first rejected event, or the first finding and its step. */
+export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, mode: EngineMode = 'mutable'): EventsVerdict {
+  const engine = createEngine(mode, model);
+  let first: Finding | undefined;
+  let at = -1;
+  for (const [i, e] of events.entries()) {
+    const out = engine.step(e);
+    if (out.rejection !== null) return { rejected: i };
+    if (first === undefined && out.findings.length > 0) {
+      first = out.findings[0];
+      at = i;
+    }
+  }
+  return { first, at };
+}
+
+/** Stage 2 from `start` (whose first finding is the target); returns the smallest list found. */
+export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model: ModelOptions, mode: EngineMode): EventItem[] {
+  const state = { best: [...start] };
+  const attempt = (cand: EventItem[]): boolean => {
+    if (!spend(ctx)) return false;
+    const v = judgeEvents(cand.map((x) => x.event), model, mode);
+    const first = 'first' in v ? (v.first ?? null) : null;
+    const accepted = 'first' in v && sameFinding(v.first, ctx.target);
+    if (accepted) {
+      state.best = cand;
+      ctx.accepted++;
+    }
+    ctx.budget.onProgress({ stage: 2, tried: ctx.tried, accepted: ctx.accepted, events: state.best.length, improved: accepted, first });
+    return accepted;
+  };
+  const get = (): EventItem[] => state.best;
+  // Whatever follows the first finding cannot change it: one candidate drops it all.
+  const v = judgeEvents(start.map((x) => x.event), model, mode);
+  if ('first' in v && v.at >= 0 && v.at + 1 < start.length) attempt(start.slice(0, v.at + 1));
+  // Rounds until one changes nothing (a fixpoint) or the budget is spent.
+  while (ctx.stop === null) {
+    const a = deleteChunks(ctx, get, attempt);
+    const b = simplifyPass(ctx, get, attempt);
+    if (!a && !b) break;
+  }
+  return state.best;
+}
+
+function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {
+  let any = false;
+  const withEvent = (k: number, field: string, value: number | boolean): boolean => {
+    const item = get()[k];
+    const edited = item === undefined ? null : editEvent(item.event, field, value);
+    if (item === undefined || edited === null) return false;
+    return attempt(get().map((x, j) => (j === k ? { ...item, event: edited } : x)));
+  };
+  for (let k = 0; k < get().length && ctx.stop === null; k++) {
+    for (const field of QUANTITY_FIELDS) {
+      const v = fieldOf(get()[k]?.event, field);
+      if (typeof v === 'number') any = lowerValue(ctx, v, 0, (x) => withEvent(k, field, x)) || any;
+    }
+    for (const field of FLAG_FIELDS) {
+      if (fieldOf(get()[k]?.event, field) === true && ctx.stop === null) any = withEvent(k, field, false) || any;
+    }
+  }
+  return any;
+}
+
+function fieldOf(e: BvsimEvent | undefined, field: string): unknown {
+  if (e === undefined || !Object.hasOwn(e, field)) return undefined;
+  const v: unknown = Reflect.get(e, field);
+  return v;
+}
+
+/** The event with one field replaced, if the result is still a well-formed event of its type. */
+function editEvent(e: BvsimEvent, field: string, value: number | boolean): BvsimEvent | null {
+  const spec = specFor(e.type);
+  if (spec === null) return null;
+  const parsed = spec.schema.safeParse({ ...e, [field]: value });
+  return parsed.success ? parsed.data : null;
+}

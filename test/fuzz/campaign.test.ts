@@ -1,0 +1,77 @@
+// The runs of a campaign: run k is a pure function of (campaign seed, k), shards partition the
+// runs, a run summary is deterministic, and an exception inside a run becomes an internal
+// finding with a header-only trace instead of escaping.
+import { describe, expect, it } from 'vitest';
+import { boostRun, campaignRun, runCampaignRun, shardRunJ, shardRunK, type Shard } from '../../fuzz/index.ts';
+import { decodeTrace } from '../../traces/index.ts';
+
+const SEED = 20240601;
+const opts = { mutants: [], policy: null, canary: null } as const;
+
+describe(`campaign runs (seed ${SEED})`, () => {
+  it('should give every run k to exactly one shard of n, in order', () => {
+    for (const count of [1, 3, 4]) {
+      const seen: number[] = [];
+      for (let index = 0; index < count; index++) {
+        const shard: Shard = { index, count };
+        for (let j = 0; shardRunK(shard, j) < 40; j++) {
+          seen.push(shardRunK(shard, j));
+          expect(shardRunJ(shard, shardRunK(shard, j))).toBe(j);
+        }
+      }
+      expect(seen.sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
+    }
+    expect(shardRunJ({ index: 1, count: 4 }, 6)).toBe(2);
+  });
+
+  it('should make run k the same run whatever else ran, and boost runs keep their config seed', () => {
+    expect(campaignRun(SEED, 17)).toEqual(campaignRun(SEED, 17));
+    expect(campaignRun(SEED, 17).seed).not.toBe(campaignRun(SEED, 18).seed);
+    const b = boostRun(SEED, { index: 0, count: 1 }, 3, 99);
+    expect(b).toMatchObject({ k: null, boost: 3, configSeed: 99 });
+    expect(b.seed).not.toBe(campaignRun(SEED, 3).seed);
+  });
+
+  it('should summarise a run deterministically', () => {
+    const spec = campaignRun(SEED, 2);
+    const a = runCampaignRun(spec, opts, new Set());
+    const b = runCampaignRun(spec, opts, new Set());
+    expect(a).toEqual(b);
+    expect(a.events).toBeGreaterThan(0);
+  });
+
+  it('should add the canary finding exactly to the runs that reach its goal', () => {
+    const canary = { ...opts, canary: 'alloc.failed' };
+    let hits = 0;
+    for (let k = 0; k < 6; k++) {
+      const plain = runCampaignRun(campaignRun(SEED, k), opts, new Set());
+      const withCanary = runCampaignRun(campaignRun(SEED, k), canary, new Set());
+      const reached = plain.coverage.includes('alloc.failed');
+      if (reached) hits++;
+      expect(withCanary.findings).toBe(plain.findings + (reached ? 1 : 0));
+      if (plain.first === null) expect(withCanary.first?.id ?? null).toBe(reached ? 'canary.alloc.failed' : null);
+    }
+    expect(hits).toBeGreaterThan(0);
+  });
+
+  it('should leave out the trace of a signature the caller already knows', () => {
+    const canary = { ...opts, canary: 'alloc.failed' };
+    let k = 0;
+    while (runCampaignRun(campaignRun(SEED, k), canary, new Set()).first === null && k < 50) k++;
+    const fresh = runCampaignRun(campaignRun(SEED, k), canary, new Set());
+    expect(fresh.first).not.toBeNull();
+    expect(fresh.trace).not.toBeNull();
+    const sig = `${fresh.first?.kind ?? ''}.${fresh.first?.id ?? ''}`;
+    expect(runCampaignRun(campaignRun(SEED, k), canary, new Set([sig])).trace).toBeNull();
+  });
+
+  it('should turn an exception inside a run into an internal finding with a header-only trace', () => {
+    const spec = campaignRun(SEED, 0);
+    const r = runCampaignRun(spec, { ...opts, mutants: ['no_such_mutant'] }, new Set());
+    expect(r.first).toMatchObject({ kind: 'internal', id: 'model.exception' });
+    expect(r.first?.detail).toContain(`seed ${spec.seed}`);
+    const decoded = decodeTrace(r.trace ?? '');
+    expect(decoded.ok && decoded.value.header.seed).toBe(String(spec.seed));
+    expect(decoded.ok && decoded.value.footer?.findings[0]?.id).toBe('model.exception');
+  });
+});
