@@ -48,7 +48,7 @@ export function formatBlameTarget(t: BlameTarget): string {
 }
 
 /** The value at a target in a state, or undefined when the object or field does not exist. */
-export function readTarget(world: World, t: BlameTarget): unknown {
+function readTarget(world: World, t: BlameTarget): unknown {
   let v: unknown = world[BLAME_KINDS[t.kind]];
   for (const key of [String(t.id), ...t.field]) {
     if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;

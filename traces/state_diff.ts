@@ -19,7 +19,7 @@ type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Integer keys (table ids) in numeric order, then the others in code-unit order. */
-export function compareStateKeys(a: string, b: string): number {
+function compareStateKeys(a: string, b: string): number {
   const na = /^\d+$/.test(a);
   const nb = /^\d+$/.test(b);
   if (na && nb) return Number(a) - Number(b);

@@ -54,7 +54,7 @@ function* bvecqRound(env: ActorEnv, p: IterUserParams, pieces: readonly Piece[])
   const head = yield* buildChain(env, p, pieces);
   if (head === null) return;
   if (env.draw.chance({ numerator: 1, denominator: 8 })) {
-    // Trim the buffer as a short read would (bvecq_shorten_buffer), never below nothing.
+    // Trim the buffer as a short read would, to at most what it holds (more would WARN, -EMSGSIZE).
     const total = chainLayout(env.world(), head).total;
     yield { type: 'bvecq_shorten_buffer', bvecq: head, slot: 0, size: drawSize(env.draw, total) };
   }

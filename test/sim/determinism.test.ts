@@ -21,14 +21,14 @@ function groups(n: number): number[][] {
 }
 
 describe(`simulate (seeds ${SEEDS_FIRST}..${SEEDS_FIRST + SEEDS_COUNT - 1})`, () => {
-  it('should give the same trace bytes when a seed is run twice', () => {
-    const differ = seeds.filter((seed) => traceText(seed) !== traceText(seed));
-    expect(differ).toEqual([]);
-  });
-
-  for (const [k, group] of groups(4).entries()) {
-    it(`should give the same trace bytes in immutable and mutable mode (group ${k + 1} of 4)`, () => {
-      const differ = group.filter((seed) => traceText(seed, { mode: 'immutable' }) !== traceText(seed, { mode: 'mutable' }));
+  for (const [k, group] of groups(8).entries()) {
+    it(`should give the same trace bytes run twice and in immutable mode (group ${k + 1} of 8)`, () => {
+      const differ: string[] = [];
+      for (const seed of group) {
+        const first = traceText(seed);
+        if (traceText(seed) !== first) differ.push(`${seed}: second run`);
+        if (traceText(seed, { mode: 'immutable' }) !== first) differ.push(`${seed}: immutable mode`);
+      }
       expect(differ).toEqual([]);
     });
   }
@@ -86,13 +86,15 @@ describe('simulate from an explicit config (seeds 1..60)', () => {
 });
 
 describe('the clean model (seeds 1..300)', () => {
-  it('should give no finding and always quiesce', () => {
-    const failing: string[] = [];
-    for (let seed = 1; seed <= 300; seed++) {
-      const r = runSeedTrace(seed, { mutants: [], mode: 'mutable' }).result;
-      const f = r.findings[0];
-      if (f !== undefined || !r.quiesced) failing.push(`${seed}: ${f === undefined ? 'not quiesced' : `${f.kind} ${f.id}: ${f.detail}`}`);
-    }
-    expect(failing).toEqual([]);
-  });
+  for (const from of [1, 101, 201]) {
+    it(`should give no finding and always quiesce (seeds ${from}..${from + 99})`, () => {
+      const failing: string[] = [];
+      for (let seed = from; seed < from + 100; seed++) {
+        const r = runSeedTrace(seed, { mutants: [], mode: 'mutable' }).result;
+        const f = r.findings[0];
+        if (f !== undefined || !r.quiesced) failing.push(`${seed}: ${f === undefined ? 'not quiesced' : `${f.kind} ${f.id}: ${f.detail}`}`);
+      }
+      expect(failing).toEqual([]);
+    });
+  }
 });

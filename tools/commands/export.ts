@@ -23,7 +23,7 @@ export interface ExportArgs {
 const MB = 1024 * 1024;
 
 /** `x.chrome.json` → `x.chrome.3.json`. */
-export function partPath(path: string, part: number): string {
+function partPath(path: string, part: number): string {
   return /\.json$/i.test(path) ? path.replace(/\.json$/i, `.${part}.json`) : `${path}.${part}`;
 }
 

@@ -2,6 +2,7 @@
  * Building the page's elements. Text always goes in as text nodes, never as markup, so a
  * string from a trace (a note, a config value, a finding's detail) is shown, not run.
  */
+import { DEVICE_LANE, UNATTRIBUTED_LANE } from '../../lanes.ts';
 
 type Child = Node | string | number | null;
 
@@ -30,10 +31,6 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return el;
 }
 
-export function clear(el: HTMLElement): void {
-  el.replaceChildren();
-}
-
 /** A titled block of the state drawing. */
 export function block(title: string, key: string, ...content: Child[]): HTMLElement {
   return h('section', { class: 'block', data: { block: key } }, h('h2', null, title), ...content);
@@ -43,9 +40,9 @@ const LANE_COLOURS = ['#1e88e5', '#43a047', '#8e24aa', '#00897b', '#3949ab', '#c
 
 /** A lane's colour: the device orange, the simulator grey, actors from a palette. */
 export function laneColour(lane: string, index: number): string {
-  if (lane.startsWith('device')) return '#ef6c00';
+  if (lane === DEVICE_LANE) return '#ef6c00';
   if (lane === 'sim') return '#78909c';
-  if (lane === 'trace') return '#546e7a';
+  if (lane === UNATTRIBUTED_LANE) return '#546e7a';
   return LANE_COLOURS[index % LANE_COLOURS.length] ?? '#1e88e5';
 }
 

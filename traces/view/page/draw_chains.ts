@@ -12,7 +12,7 @@ export interface DrawContext {
   readonly hideFreed: boolean;
 }
 
-export const NODES_SHOWN_MAX = 300;
+const NODES_SHOWN_MAX = 300;
 const SLOTS_SHOWN_MAX = 64;
 
 interface Marker {
@@ -43,7 +43,7 @@ function markersOf(world: World): Map<string, Marker[]> {
 }
 
 /** Chains in order of their head's id; nodes on a cycle start a chain of their own. */
-export function chainsOf(bvecqs: Readonly<Record<number, Bvecq>>): number[][] {
+function chainsOf(bvecqs: Readonly<Record<number, Bvecq>>): number[][] {
   const all = ids(bvecqs);
   const isHead = (id: number): boolean => {
     const prev = bvecqs[id]?.prev ?? null;

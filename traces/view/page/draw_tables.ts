@@ -7,7 +7,7 @@ import type { Bio, IovIter, World } from '../../../core/index.ts';
 import { badge, h } from './dom.ts';
 import type { DrawContext } from './draw_chains.ts';
 
-export const ROWS_SHOWN_MAX = 200;
+const ROWS_SHOWN_MAX = 200;
 
 type Cell = Node | string | number;
 
