@@ -96,7 +96,8 @@ describe('bvsim view in chromium', () => {
     await slideTo(page, 10);
     expect(await page.locator('.freed-list [data-bio="1"]').count()).toBe(1);
     await page.locator('#hide-freed').check();
-    await page.waitForFunction('document.querySelector(".freed-list") === null');
+    // Polled from Node: the page's CSP forbids the string evaluation waitForFunction uses.
+    await expect.poll(() => page.locator('.freed-list').count()).toBe(0);
     expect(await page.locator('tr[data-io]').count()).toBe(0);
     await page.close();
   });
@@ -125,7 +126,7 @@ describe('bvsim view in chromium', () => {
     const box: { x: number; y: number; width: number; height: number } | null = await page.locator('#timeline').boundingBox();
     if (box === null) throw new Error('no timeline');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction('document.body.dataset.step !== "99998"');
+    await expect.poll(() => page.locator('body').getAttribute('data-step')).not.toBe('99998');
     expect(Math.abs((await shownStep(page)) - n / 2)).toBeLessThan(n / 100);
     await page.locator('#findings-list button').first().click();
     await page.waitForSelector(`body[data-step="${finding}"]`);
