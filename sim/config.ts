@@ -51,8 +51,12 @@ export function drawConfig(seed: number, opts: DrawOptions = {}): SimConfig {
     const kind = kinds[draw.int(kinds.length)] ?? 'stacking_driver';
     actors.push(drawActorConfig(kind, `${kind}0`, draw));
   }
-  const policyKind = opts.policy ?? (draw.chance(ratio(1, 2)) ? 'pct' : 'random');
-  const policy: SchedulerPolicy = policyKind === 'pct' ? { kind: 'pct', depth: 1 + draw.int(4) } : { kind: 'random' };
+  const drawnPct = draw.chance(ratio(1, 2));
+  // A forced policy still makes both draws, so a seed forced to random and forced to PCT gets
+  // the same actors and faults: the two policies are compared on paired configs.
+  const depth = opts.policy !== undefined || drawnPct ? 1 + draw.int(4) : 1;
+  const policyKind = opts.policy ?? (drawnPct ? 'pct' : 'random');
+  const policy: SchedulerPolicy = policyKind === 'pct' ? { kind: 'pct', depth } : { kind: 'random' };
   const faulty = draw.chance(ratio(1, 2));
   return {
     actors,

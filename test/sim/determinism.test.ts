@@ -56,6 +56,14 @@ describe('simulate under each scheduling policy (seeds 1..40)', () => {
     });
   }
 
+  it('should draw the same config but for the policy when a seed is forced to either (paired comparison)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { policy: _r, ...random } = drawConfig(seed, { policy: 'random' });
+      const { policy: _p, ...pct } = drawConfig(seed, { policy: 'pct' });
+      expect(pct).toEqual(random);
+    }
+  });
+
   it('should schedule differently under pct and random for some seed', () => {
     const differ = Array.from({ length: 40 }, (_, k) => k + 1).filter((seed) => {
       const order = (policy: 'random' | 'pct') =>
