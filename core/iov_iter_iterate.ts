@@ -158,7 +158,7 @@ function iterate_bvecq(d: World, it: IovIter, len: number, step: IterStep, ctx: 
  * iterate_bvecq() at [PATCH 12/26] (mutant `iov_iter_bvecq_empty_not_skipped`, see
  * iov_iter_bvecq_v1.ts): hops once if parked at the node's end, then takes one page piece per
  * round, moving to the next slot as soon as one is used up and hopping to the next node without
- * looking at whether it has any published slot, so an empty node's `bv[0]` is read as data.
+ * checking that it holds a published slot, so an empty node's `bv[0]` is read as data.
  */
 function iterate_bvecq_v1(d: World, it: IovIter, len: number, step: IterStep, ctx: StepCtx): number | null {
   const hop = hopGuard(d);
