@@ -11,10 +11,10 @@ export interface ModelOptions {
   readonly mutants: Readonly<Record<string, boolean>>;
   /**
    * Whether the engine runs the per-event invariant checkers (invariants/index.ts
-   * `checkAfterEvent`) after each event; on unless set to false. Only the benchmark turns
-   * them off, to measure what they cost: the checks made inside the recipes (data placement,
-   * WARN and BUG sites) and the quiescence checks still run, so a run without them misses
-   * structural invariants only and must never be reported as clean.
+   * `checkAfterEvent`) after each event, and the data-placement check of every copy; on
+   * unless set to false. Only the benchmark turns them off, to measure what they cost: WARN
+   * and BUG sites and the quiescence checks still run, so a run without them misses
+   * structural invariants and misplaced bytes and must never be reported as clean.
    */
   readonly eventChecks?: boolean;
 }

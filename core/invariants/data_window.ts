@@ -89,8 +89,11 @@ function bvecqWindow(d: World, it: IovIter, clip: Clip): boolean {
   let id = it.origin.bvecq;
   let slot = it.origin.index;
   let skip = it.origin.offset;
-  const nodesMax = Object.keys(d.bvecqs).length;
+  // A looping chain is reported by the walkers; here it only has to end the layout. Counting
+  // the table is linear in every node ever made, so only a long walk pays for it.
+  let nodesMax = Infinity;
   for (let hops = 0; id !== null && !done(clip); hops++) {
+    if (hops === 64) nodesMax = Object.keys(d.bvecqs).length;
     const q = d.bvecqs[id];
     if (q === undefined || hops > nodesMax) return false;
     for (; slot < q.nr_slots && !done(clip); slot++) {
