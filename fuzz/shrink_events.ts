@@ -4,7 +4,11 @@
  * simplify arguments where it is cheap — lower sizes, offsets, counts and statuses, and turn
  * a failed allocation into a successful one. Ids are left alone: a lowered id names an object
  * that does not exist. A candidate is valid only if the model accepts every event (no
- * rejection) and its first finding has the target's kind and id.
+ * rejection) and its first finding has the target's kind and id. With mutant flags on, the
+ * finding must also still be the mutant's: deleting events freely can turn a correct caller
+ * into one the fixed kernel warns about just the same (advance a position past the data it
+ * was never given), so a candidate whose first finding the clean model reports too is
+ * refused — unless the input itself was like that.
  */
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
@@ -46,11 +50,12 @@ export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, 
 /** Stage 2 from `start` (whose first finding is the target); returns the smallest list found. */
 export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model: ModelOptions, mode: EngineMode): EventItem[] {
   const state = { best: [...start] };
+  const differential = Object.values(model.mutants).some((on) => on) && mutantOnly(start, ctx.target, mode);
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
     const v = judgeEvents(cand.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
-    const accepted = 'first' in v && sameFinding(v.first, ctx.target);
+    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(cand, ctx.target, mode));
     if (accepted) {
       state.best = cand;
       ctx.accepted++;
@@ -69,6 +74,15 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     if (!a && !b) break;
   }
   return state.best;
+}
+
+/**
+ * Whether the clean model (no mutant flags) leaves `target` out of these events' story: it
+ * rejects them (a revision-shaped outcome list, say) or its first finding is another one.
+ */
+function mutantOnly(items: readonly EventItem[], target: Finding, mode: EngineMode): boolean {
+  const v = judgeEvents(items.map((x) => x.event), { mutants: {} }, mode);
+  return !('first' in v) || !sameFinding(v.first, target);
 }
 
 function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {

@@ -3,7 +3,7 @@
 // keeps the first finding (kind and id), is no longer than the input, is byte-identical from
 // the same input, and no candidate whose first finding differs is ever accepted.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, resolveMutants, type Finding } from '../../core/index.ts';
+import { canonicalJson, resolveMutants, type BvsimEvent, type Finding } from '../../core/index.ts';
 import { runChoicesTrace, shrinkTrace, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
 import { decodeTrace, encodeTrace, replayTrace, type Trace } from '../../traces/index.ts';
 import { checkSimConfig } from '../../tools/config_file.ts';
@@ -67,6 +67,32 @@ describe('shrinkTrace, stage 2 (events)', () => {
     expect(other.length).toBeGreaterThan(0);
     expect(other.every((p) => !p.improved)).toBe(true);
     expectOnlyTargetAccepted(progress, report.target);
+  });
+
+  // Lowering the appended length to 0 would keep the WARN, but the fixed helper then WARNs the
+  // same: that candidate no longer shows the mutant and must be refused.
+  it("should keep a mutant's finding the mutant's own, never one the clean model reports too", () => {
+    const events: BvsimEvent[] = [
+      { type: 'bvecq_alloc_one', bvecq: 1, nr_slots: 3, max_slots: 3, fail: false, mem_type: 'EXTERNAL' },
+      { type: 'kbuf_alloc', buf: 0, size: 64 },
+      { type: 'bvecq_pos_init', pos: 1, bvecq: 1, slot: 0, offset: 0 },
+      { type: 'bvecq_append_page', pos: 1, page: 1048576, offset: 0, len: 1 },
+      { type: 'bvecq_pos_init', pos: 4, bvecq: 1, slot: 0, offset: 0 },
+      { type: 'bvecq_pos_advance', pos: 4, amount: 1 },
+    ];
+    const trace: Trace = {
+      header: { format: 'bvsim-trace', version: 1, model: null, seed: null, config: {}, mutants: ['bvecq_pos_advance_inverted'] },
+      steps: events.map((event, i) => ({ i, event })),
+      footer: null,
+    };
+    const { report } = shrink({ trace, run: null });
+    expect(sig(report.target)).toBe('warn.bvecq_pos_advance.past_end');
+    expect(replayFirst(report.trace)).toBe('warn.bvecq_pos_advance.past_end');
+    expect(report.eventsAfter).toBe(5);
+    const { mutants: _dropped, ...header } = report.trace.header;
+    const clean = decodeTrace(encodeTrace({ ...report.trace, header }));
+    if (!clean.ok) throw new Error('the shrunk trace does not decode');
+    expect(replayTrace(clean.value, { model: { mutants: {} }, mode: 'mutable' }).findings).toEqual([]);
   });
 
   it('should stop at the candidate budget with a valid trace that still has the finding', () => {
