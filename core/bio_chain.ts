@@ -7,6 +7,10 @@
  * Divergence: BIO_COMPLETE_IN_TASK deferral, integrity, zone, qos and tracing hooks are not
  * modelled (the model never runs in atomic context), and `bi_end_io` is one of the
  * reference harness's recorders rather than arbitrary code.
+ * Mutant `bio_endio_parent_early` (a plausible ordering bug, REFERENCE §3 item 14): once a
+ * parent's own I/O has completed, a chained child's hand-off completes the parent whatever
+ * `__bi_remaining` says. It only shows when the parent's own completion overtakes at least two
+ * of its children, so the hand-off of one finds another still in flight.
  */
 import type { StepCtx } from './ctx.ts';
 import type { RecipeTable } from './recipe.ts';
@@ -15,6 +19,8 @@ import { lookupLive } from './lookup.ts';
 import { u8 } from './kernel_int.ts';
 import { bio_clear_flag, bio_flagged, bio_set_flag, type BioEndIo } from './bio_state.ts';
 import { bio_put } from './bio.ts';
+
+export const MUTANT_BIO_ENDIO_PARENT_EARLY = 'bio_endio_parent_early';
 
 export type BioChainEvent =
   | { type: 'bio_chain'; bio: BioId; parent: BioId }
@@ -58,10 +64,12 @@ export function bio_endio(d: World, id: BioId, ctx: StepCtx): void {
     visited.push(cur);
     const done = bio_remaining_done(d, cur, ctx);
     ctx.touch('bio', cur);
-    if (done !== true) return;
+    if (done !== true && !(done === false && cur !== id && ctx.mutant(MUTANT_BIO_ENDIO_PARENT_EARLY) && ownIoDone(d, cur))) return;
     const b = d.bios[cur];
     if (b === undefined) return;
     if (b.completed) ctx.invariant('bio.endio_twice', `bio ${cur} completes again after its count already reached zero`);
+    // The fixed count clears BIO_CHAIN when it reaches zero: still set means children are in flight.
+    if (bio_flagged(b, 'CHAIN')) ctx.invariant('bio.endio_before_children', `bio ${cur} completes with ${b.remaining} chained completion(s) still outstanding`);
     b.completed = true;
     if (b.end_io !== 'chain') {
       callEndIo(d, cur, ctx);
@@ -77,6 +85,11 @@ export function bio_endio(d: World, id: BioId, ctx: StepCtx): void {
     bio_put(d, cur, ctx);
     cur = parentId;
   }
+}
+
+/** Whether the device already completed `id`'s own I/O (the mutant's notion of "done"). */
+function ownIoDone(d: World, id: BioId): boolean {
+  return Object.values(d.ios).some((io) => io.bio === id && io.freed);
 }
 
 /** Runs the recorded `bi_end_io`: notes the status, and for `record_put` drops a reference. */

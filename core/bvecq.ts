@@ -35,6 +35,10 @@ export function newBvecq(max_slots: number, mem_type: BvecqMemType): Bvecq {
  * zero page goes back to netfs_page_pool instead.
  * Divergence: the pool is unbounded and keeps every page it is given, so such a folio is
  * not freed; its reference becomes the pool's (counted in `baseline_refs`, not a leak).
+ * mempool_free() takes the page whatever its count, whereas __free_pages() only drops one
+ * reference: a page someone else still holds (a socket's MSG_SPLICE_PAGES fragment, say)
+ * would be handed out again by the pool while in use, which is reported as
+ * `invariant netfs_page_pool.page_in_use` when it is returned.
  */
 export function bvecq_free_slot(d: World, q: Bvecq, slot: number, ctx: StepCtx): void {
   const page = q.bv[slot]?.page ?? null;
@@ -47,6 +51,10 @@ export function bvecq_free_slot(d: World, q: Bvecq, slot: number, ctx: StepCtx):
   }
   const f = d.folios[folio];
   if (q.mem_type === 'ALLOCED' && ctx.mutant('bvecq_free_slot_page_pool') && f !== undefined && f.order === 0 && page !== ZERO_PFN) {
+    // The slot's own reference is the one the pool takes over; any beyond it belong to others.
+    if (f.refcount - f.baseline_refs > 1) {
+      ctx.invariant('netfs_page_pool.page_in_use', `folio ${folio} returned to netfs_page_pool with ${f.refcount - f.baseline_refs - 1} other reference(s) still held`);
+    }
     f.baseline_refs += 1;
     ctx.touch('folio', folio);
     return;

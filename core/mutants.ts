@@ -74,6 +74,10 @@ export const MUTANTS: Readonly<Record<string, MutantInfo>> = Object.freeze({
     description: 'bio_add_page() merges and appends with no bi_size check, and bio_full() tests bi_vcnt only, so bi_size can wrap past 4 GiB',
     fixedBy: 'block: fix .bi_size overflow (79d08f89bb1b)',
   },
+  bio_endio_parent_early: {
+    description: 'bio_endio() completes a chained parent on a child\'s hand-off as soon as the parent\'s own I/O has finished, without waiting for __bi_remaining to reach zero, so a parent that overtook two of its children completes while one is still in flight',
+    fixedBy: 'none recorded: bio_endio() has counted every completion in __bi_remaining since bio_chain() was added (REFERENCE §2.10, §3 item 14: ending the parent before its children only decrements the count)',
+  },
   netfs_subreq_terminated_twice: {
     description: 'a filesystem whose ->issue_read() error path terminates the read subrequest and then terminates it again on its common exit',
     fixedBy: 'netfs: Keep track of folios in a segmented bio_vec[] chain (bvecq series v5 changelog: double termination in the ceph and nfs issue paths)',
@@ -93,6 +97,18 @@ export const MUTANTS: Readonly<Record<string, MutantInfo>> = Object.freeze({
   netfs_unlock_uncollected_folio: {
     description: 'netfs_read_unlock_folios() unlocks a folio once its first byte is collected rather than its last (REFERENCE §3 item 17, a plausible collector-ordering bug, not a recorded revision)',
     fixedBy: 'none recorded: the collector has always compared collected_to with the folio end',
+  },
+  netfs_dio_write_out_of_order: {
+    description: 'netfs_unbuffered_write() issues the next subrequest without waiting for the one before it to be collected, so pieces of an unbuffered/DIO write may land out of order and an error leaves a hole before data already written',
+    fixedBy: 'netfs: Fix unbuffered/DIO writes to dispatch subrequests in strict sequence (first patch of the RFC series "netfs: Keep track of folios in a segmented bio_vec[] chain")',
+  },
+  netfs_reissue_write_content_leak: {
+    description: "netfs_reissue_write() sets the subrequest's content bvecq_pos for the retried slice without unsetting the old one first, leaking a node reference (cursor design)",
+    fixedBy: 'netfs: Switch to using bvecq rather than folio_queue and rolling_buffer (bvecq series v5 changelog: netfs_reissue_write not unsetting content before setting)',
+  },
+  netfs_writeback_single_stream_end: {
+    description: "the writeback collector ends writeback on folios once the server's stream 0 has passed them, not waiting for the cache's stream 1 (REFERENCE §2.12: collected_to must be the least over the active streams; a plausible collector bug, not a recorded revision)",
+    fixedBy: 'none recorded: netfs_collect_write_results() has always taken the least collected_to of the active streams',
   },
 });
 

@@ -17,7 +17,9 @@ import { iovIterInitRecipes } from './iov_iter_init.ts';
 import { folioSize } from './folio.ts';
 import { PAGE_SIZE } from './kernel_int.ts';
 
-const READ = 0;
+/** iov_iter directions: READ fills the iterator (a destination), WRITE reads out of it (a source). */
+export const READ = 0;
+export const WRITE = 1;
 
 /** bvecq_pos_set(): `pos` becomes a copy of `at` and takes a reference on its node. */
 export function netfs_pos_set(d: World, pos: BvecqPos, at: BvecqPos, ctx: StepCtx): boolean {
@@ -99,10 +101,10 @@ export function sizeOrder(size: number): number {
   return order;
 }
 
-/** iov_iter_bvec_queue() on `iter` as a destination, through the recipe that models it. */
-export function netfs_iter_bvec_queue(d: World, iter: IterId, at: BvecqPos, count: number, ctx: StepCtx): void {
+/** iov_iter_bvec_queue() on `iter` (a destination unless `direction` is WRITE), through the recipe that models it. */
+export function netfs_iter_bvec_queue(d: World, iter: IterId, at: BvecqPos, count: number, ctx: StepCtx, direction = READ): void {
   if (at.bvecq === null) throw new Error('netfs_iter_bvec_queue: unset position');
-  iovIterInitRecipes.iov_iter_bvec_queue(d, { type: 'iov_iter_bvec_queue', iter, direction: READ, bvecq: at.bvecq, slot: at.slot, offset: at.offset, count }, ctx);
+  iovIterInitRecipes.iov_iter_bvec_queue(d, { type: 'iov_iter_bvec_queue', iter, direction, bvecq: at.bvecq, slot: at.slot, offset: at.offset, count }, ctx);
 }
 
 /**
@@ -111,14 +113,14 @@ export function netfs_iter_bvec_queue(d: World, iter: IterId, at: BvecqPos, coun
  * `subreq->len` bytes and `max_segs` slots, moving `from` past them. The filesystem then
  * points its `io_iter` at `content`. Returns the length cut (the subrequest is shortened).
  */
-export function netfs_prepare_cursor_buffer(d: World, s: NetfsSubrequest, from: BvecqPos, max_segs: number, ctx: StepCtx): number | null {
+export function netfs_prepare_cursor_buffer(d: World, s: NetfsSubrequest, from: BvecqPos, max_segs: number, ctx: StepCtx, direction = READ): number | null {
   if (!netfs_pos_set(d, s.dispatch_pos, from, ctx)) return null;
   if (!netfs_pos_set(d, s.content, s.dispatch_pos, ctx)) return null;
   const cut = bvecq_slice(d, from, s.len, max_segs, ctx);
   if (cut === null) return null;
   s.nr_segs = cut.nr_slots;
   if (cut.size < s.len) s.len = cut.size;
-  netfs_iter_bvec_queue(d, s.io_iter, s.content, s.len, ctx);
+  netfs_iter_bvec_queue(d, s.io_iter, s.content, s.len, ctx, direction);
   return cut.size;
 }
 
@@ -153,12 +155,13 @@ export function netfs_iter_copy(d: World, to: IterId, from: IterId): void {
 
 /**
  * Rolling design: netfs_prepare_read_iterator(): the subrequest's `io_iter` is a copy of the
- * buffer's master iterator limited by `max_segs` and truncated to the subrequest's length, and
- * the master iterator is advanced past it. Returns the length (the subrequest is shortened).
+ * buffer's master iterator (or of the stream's own, `stream_iter`) limited by `max_segs` and
+ * truncated to the subrequest's length, and that iterator is advanced past it. Writes prepare
+ * their source iterators the same way. Returns the length (the subrequest is shortened).
  */
-export function netfs_prepare_read_iterator(d: World, r: NetfsRequest, s: NetfsSubrequest, max_segs: number, ctx: StepCtx): number | null {
+export function netfs_prepare_read_iterator(d: World, r: NetfsRequest, s: NetfsSubrequest, max_segs: number, ctx: StepCtx, stream_iter: IterId | null = null): number | null {
   if (r.buffer === null) throw new Error('netfs_prepare_read_iterator: no rolling buffer');
-  const master = r.buffer.iter;
+  const master = stream_iter ?? r.buffer.iter;
   const m0 = d.iters[master];
   if (m0 === undefined) throw new Error(`netfs_prepare_read_iterator: master iter ${master} never set up`);
   const part = netfs_limit_iter(d, m0, s.len, max_segs, ctx);

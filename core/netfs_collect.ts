@@ -22,6 +22,7 @@ import { bvecq_delete_spent } from './bvecq_buffer.ts';
 import { iov_iter_advance } from './iov_iter.ts';
 import { iov_iter_zero } from './iov_iter_copy.ts';
 import { PAGE_SIZE } from './kernel_int.ts';
+import { netfs_dio_read_complete } from './netfs_direct_read.ts';
 
 /**
  * One folio step of the unlock walk: `wait` if the folio is not wholly collected (the walk
@@ -189,7 +190,8 @@ function collectFront(d: World, rid: RreqId, r: NetfsRequest, s: NetfsSubrequest
     r.abandon_to = s.start + s.len;
     transferred = s.transferred = s.len;
   }
-  if (s.start + transferred >= r.cleaned_to + fsize && !netfs_read_unlock_folios(d, rid, r, ctx)) return null;
+  // A DIO read's buffer is the caller's pages: there is no folio to unlock.
+  if (r.origin === 'readahead' && s.start + transferred >= r.cleaned_to + fsize && !netfs_read_unlock_folios(d, rid, r, ctx)) return null;
   if (notes.hit_pending) return false;
   if (s.flags.failed) {
     if (!stream.failed) {
@@ -204,7 +206,10 @@ function collectFront(d: World, rid: RreqId, r: NetfsRequest, s: NetfsSubrequest
     notes.made_progress = true;
     return false;
   } else if (!r.flags.short_transfer) {
-    if (!stream.failed) stream.transferred += transferred;
+    // The fronts are contiguous from the request's start, so what was transferred is where
+    // this one ends; counted so, the bytes a retried subrequest was rebased past (cursor
+    // design) are not lost from a DIO read's result.
+    if (!stream.failed) stream.transferred = s.start + transferred - r.start;
     if (s.transferred < s.len) r.flags.short_transfer = true;
   }
   notes.made_progress = true;
@@ -254,8 +259,12 @@ export function netfs_read_collection(d: World, rid: RreqId, r: NetfsRequest, ct
     return false;
   }
   if (!r.flags.all_queued || r.stream.subrequests.length > 0) return false;
-  r.transferred = r.stream.transferred;
-  netfs_unlock_abandoned_read_pages(d, rid, r, ctx);
+  if (r.origin === 'dio_read') {
+    netfs_dio_read_complete(d, rid, r, ctx);
+  } else {
+    r.transferred = r.stream.transferred;
+    netfs_unlock_abandoned_read_pages(d, rid, r, ctx);
+  }
   r.flags.in_progress = false;
   netfs_put_request(d, rid, r, ctx);
   return true;

@@ -7,8 +7,8 @@
  */
 import type { StepCtx } from './ctx.ts';
 import type { BvecqId, FolioId, IterId, World } from './state.ts';
-import type { NetfsDesign, NetfsRequest, NetfsSource, NetfsSubrequest, RreqId, SubreqId } from './netfs_state.ts';
-import { ENOMEM, newSubrequest, unsetPos } from './netfs_state.ts';
+import type { NetfsDesign, NetfsOrigin, NetfsRequest, NetfsSource, NetfsSubrequest, RreqId, SubreqId } from './netfs_state.ts';
+import { ENOMEM, newStream, newSubrequest, unsetPos } from './netfs_state.ts';
 import { bvecq_load_from_ra, netfs_pos_set, netfs_prepare_cursor_buffer, netfs_prepare_read_iterator, netfs_iter_bvec_queue, sizeOrder } from './netfs_buffer.ts';
 import { bvecq_pos_unset } from './bvecq_pos.ts';
 import { bvecq_zero } from './bvecq_slice.ts';
@@ -43,9 +43,10 @@ export interface NetfsIssueReadEvent {
   fail: boolean;
 }
 
-function newRequest(e: NetfsReadaheadEvent, len: number): NetfsRequest {
+export function newRequest(e: Pick<NetfsReadaheadEvent, 'design' | 'ino' | 'start' | 'i_size'>, len: number, origin: NetfsOrigin = 'readahead'): NetfsRequest {
   return {
     design: e.design,
+    origin,
     ino: e.ino,
     start: e.start,
     len,
@@ -63,13 +64,17 @@ function newRequest(e: NetfsReadaheadEvent, len: number): NetfsRequest {
     retry_cursor: unsetPos(),
     retry_start: 0,
     retry_buffered: 0,
-    stream: { subrequests: [], dispatch_cursor: unsetPos(), issue_from: e.start, buffered: 0, collected_to: e.start, transferred: 0, failed: false, need_retry: false, active: false, error: 0 },
+    stream: newStream(e.start),
     buffer: null,
     work_queued: false,
     ref: 2,
     freed: false,
     folios: [],
     eof: e.i_size,
+    cache_stream: null,
+    wdata: [],
+    server_data: [],
+    cache_data: [],
   };
 }
 

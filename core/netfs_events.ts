@@ -22,16 +22,22 @@ import { checkAllocChain, checkFreshIds } from './bvecq_chain_alloc.ts';
 import { iov_iter_revert } from './iov_iter.ts';
 import { writeData } from './data.ts';
 import { kbufLive } from './iov_iter_kvec.ts';
+import { netfsWriteRecipes, type NetfsWriteEvent } from './netfs_write_events.ts';
+import { netfs_unbuffered_read, type NetfsUnbufferedReadEvent } from './netfs_direct_read.ts';
+import { lookupIter } from './iov_iter.ts';
+import { U16_MAX } from './kernel_int.ts';
 
 export type NetfsEvent =
   | NetfsReadaheadEvent
   | NetfsIssueReadEvent
+  | NetfsUnbufferedReadEvent
   | { type: 'netfs_read_subreq_terminated'; subreq: SubreqId; transferred: number; error: number; flags: NetfsSreqFlagName[] }
   | { type: 'netfs_read_collection'; rreq: RreqId }
   | ({ type: 'netfs_retry_reads'; rreq: RreqId } & RetryArgs)
   | { type: 'netfs_put_request'; rreq: RreqId }
   | { type: 'sim.netfs_reply'; subreq: SubreqId; bytes: number; error: number; eof: boolean }
-  | { type: 'sim.netfs_recv'; buf: KbufId; ino: number; pos: number; len: number };
+  | { type: 'sim.netfs_recv'; buf: KbufId; ino: number; pos: number; len: number }
+  | NetfsWriteEvent;
 
 /** The readahead folios must exist, be distinct and locked (VM_BUG_ON_FOLIO otherwise). */
 function checkReadaheadFolios(d: World, e: NetfsReadaheadEvent, ctx: StepCtx): boolean {
@@ -55,6 +61,17 @@ function checkReadahead(d: World, e: NetfsReadaheadEvent, ctx: StepCtx): boolean
   if (e.fail) return e.bvecqs.length === 0 || ctx.reject('bvecqs', 'a failed load allocates no nodes') !== null;
   if (e.bvecqs.length !== e.max_slots.length) return ctx.reject('max_slots', 'one granted max_slots per node is needed') !== null;
   return checkFreshIds(d, e.bvecqs, 'bvecqs', ctx) && checkAllocChain(e.folios.length, e.max_slots, false, ctx);
+}
+
+function checkUnbufferedRead(d: World, e: NetfsUnbufferedReadEvent, ctx: StepCtx): boolean {
+  if (!checkNewId(d.rreqs, e.rreq, ctx, 'rreq', 'rreq')) return false;
+  const it = lookupIter(d, e.dest, ctx);
+  if (it === null) return false;
+  if (it.data_source) return ctx.reject('dest', `iter ${e.dest} is not a destination (ITER_DEST)`) !== null;
+  if (it.count === 0 || e.start >= e.i_size) return ctx.reject('dest', 'a DIO read of nothing, or at or past the end of file, returns before making a request') !== null;
+  if (e.design === 'rolling' && e.iter === null) return ctx.reject('iter', 'the rolling design needs a master iterator') !== null;
+  if (e.max_slots < 1 || e.max_slots > U16_MAX) return ctx.reject('max_slots', `granted max_slots ${e.max_slots} out of range`) !== null;
+  return checkFreshIds(d, e.bvecqs, 'bvecqs', ctx);
 }
 
 function checkIssue(d: World, e: NetfsIssueReadEvent, ctx: StepCtx): boolean {
@@ -112,9 +129,13 @@ function fsTerminate(d: World, e: Extract<NetfsEvent, { type: 'netfs_read_subreq
   return netfs_read_subreq_terminated(d, e.subreq, s, ctx);
 }
 
-export const netfsRecipes: RecipeTable<NetfsEvent> = {
+const netfsReadRecipes: RecipeTable<Exclude<NetfsEvent, NetfsWriteEvent>> = {
   netfs_readahead(d, e, ctx) {
     return checkReadahead(d, e, ctx) ? netfs_readahead(d, e, ctx) : null;
+  },
+  netfs_unbuffered_read(d, e, ctx) {
+    const it = checkUnbufferedRead(d, e, ctx) ? d.iters[e.dest] : undefined;
+    return it === undefined ? null : netfs_unbuffered_read(d, e, it, ctx);
   },
   netfs_issue_read(d, e, ctx) {
     const r = checkIssue(d, e, ctx) ? d.rreqs[e.rreq] : undefined;
@@ -162,3 +183,4 @@ export const netfsRecipes: RecipeTable<NetfsEvent> = {
   },
 };
 
+export const netfsRecipes: RecipeTable<NetfsEvent> = { ...netfsReadRecipes, ...netfsWriteRecipes };

@@ -5,22 +5,27 @@
  * references) and `rolling` (the merged rolling buffer: a tail node owned by the buffer and a
  * master ITER_BVECQ iterator that subrequests copy). Cursors are embedded in their structs, as
  * in C; the iterators live in the `iters` table under the ids the events name.
- * Divergence: one stream (stream 0) only; flags are booleans by name rather than bit numbers;
- * fields used only by other origins (DIO, writeback, single) are not modelled.
+ * Reads and unbuffered/DIO writes use stream 0 (`stream`); buffered writeback adds the cache's
+ * stream 1 (`cache_stream`). The origin says which path made the request (rreq->origin).
+ * Divergence: flags are booleans by name rather than bit numbers; fields of origins not
+ * modelled (single reads, pgpriv2) are left out.
  */
 import type { StepCtx } from './ctx.ts';
-import type { BvecqPos, FolioId, IterId, World } from './state.ts';
+import type { BvecqPos, DataRun, FolioId, IterId, World } from './state.ts';
 import { lookupLive } from './lookup.ts';
 
 export type RreqId = number;
 export type SubreqId = number;
 export type NetfsDesign = 'cursor' | 'rolling';
+/** NETFS_READAHEAD, NETFS_UNBUFFERED_WRITE / NETFS_DIO_WRITE, NETFS_DIO_READ, NETFS_WRITEBACK. */
+export type NetfsOrigin = 'readahead' | 'unbuffered_write' | 'dio_read' | 'writeback';
 /** NETFS_DOWNLOAD_FROM_SERVER, NETFS_READ_FROM_CACHE, NETFS_FILL_WITH_ZEROES. */
 export type NetfsSource = 'server' | 'cache' | 'zero';
 
 export const ENODATA = 61;
 export const EIO = 5;
 export const ENOMEM = 12;
+export const EAGAIN = 11;
 
 /** The subrequest flags the read path uses (NETFS_SREQ_*). */
 export interface NetfsSreqFlags {
@@ -43,6 +48,8 @@ export interface NetfsReply {
 
 export interface NetfsSubrequest {
   rreq: RreqId;
+  /** 0: the server (reads, uploads), 1: the cache (writeback's second stream). */
+  stream_nr: number;
   source: NetfsSource;
   start: number;
   len: number;
@@ -64,6 +71,11 @@ export interface NetfsSubrequest {
 export interface NetfsStream {
   subrequests: SubreqId[];
   dispatch_cursor: BvecqPos;
+  /**
+   * Rolling design, writeback's cache stream: its dispatch position, an ITER_BVECQ copy of the
+   * master iterator; null where the buffer's master iterator is the stream's.
+   */
+  dispatch_iter: IterId | null;
   issue_from: number;
   buffered: number;
   collected_to: number;
@@ -100,6 +112,7 @@ export interface NetfsRreqFlags {
 
 export interface NetfsRequest {
   design: NetfsDesign;
+  origin: NetfsOrigin;
   /** The inode whose bytes are read: provenance label `file:<ino>`. */
   ino: number;
   start: number;
@@ -128,15 +141,23 @@ export interface NetfsRequest {
   folios: NetfsLoadedFolio[];
   /** Checker bookkeeping: the lowest end of file a subrequest reported (HIT_EOF), else i_size. */
   eof: number;
+  /** Writeback: the cache's stream 1, with its own dispatch position; null for other origins. */
+  cache_stream: NetfsStream | null;
+  /** Checker bookkeeping (writes): the caller's bytes laid out by file position (`at`). */
+  wdata: DataRun[];
+  /** Checker bookkeeping (writes): what reached the server (stream 0) and the cache (stream 1), by file position. */
+  server_data: DataRun[];
+  cache_data: DataRun[];
 }
 
 export function unsetPos(): BvecqPos {
   return { bvecq: null, slot: 0, offset: 0 };
 }
 
-export function newSubrequest(rreq: RreqId, source: NetfsSource, start: number, io_iter: IterId): NetfsSubrequest {
+export function newSubrequest(rreq: RreqId, source: NetfsSource, start: number, io_iter: IterId, stream_nr = 0): NetfsSubrequest {
   return {
     rreq,
+    stream_nr,
     source,
     start,
     len: 0,
@@ -178,6 +199,18 @@ export function loadedFolio(r: NetfsRequest, folio: FolioId): { index: number; e
   const index = r.folios.findIndex((f) => f.folio === folio);
   const entry = r.folios[index];
   return entry === undefined ? null : { index, entry };
+}
+
+/** A stream of the request by number: 0 the server's, 1 the cache's (writeback only). */
+export function streamOf(r: NetfsRequest, nr: number): NetfsStream {
+  if (nr === 0) return r.stream;
+  if (r.cache_stream === null) throw new Error('streamOf: the request has no cache stream');
+  return r.cache_stream;
+}
+
+/** A fresh stream whose dispatch point is `start`. */
+export function newStream(start: number): NetfsStream {
+  return { subrequests: [], dispatch_cursor: unsetPos(), dispatch_iter: null, issue_from: start, buffered: 0, collected_to: start, transferred: 0, failed: false, need_retry: false, active: false, error: 0 };
 }
 
 /** The provenance label of the request's file. */

@@ -109,6 +109,14 @@ export function netfs_put_request(d: World, id: RreqId, r: NetfsRequest, ctx: St
   bvecq_pos_unset(d, r.collect_cursor, ctx);
   bvecq_pos_unset(d, r.retry_cursor, ctx);
   bvecq_pos_unset(d, r.stream.dispatch_cursor, ctx);
+  if (r.cache_stream !== null) {
+    for (const sid of r.cache_stream.subrequests) {
+      const s = d.subreqs[sid];
+      if (s !== undefined && !s.freed) netfs_put_subrequest(d, sid, s, ctx);
+    }
+    r.cache_stream.subrequests = [];
+    bvecq_pos_unset(d, r.cache_stream.dispatch_cursor, ctx);
+  }
   if (r.buffer !== null && r.buffer.tail !== null) {
     const tail = r.buffer.tail;
     r.buffer.tail = null;

@@ -13,6 +13,8 @@ import { modelOptions, runSeedTrace } from './run_trace.ts';
 
 export const DESIGNS = ['cursor', 'rolling'] as const;
 export type Design = (typeof DESIGNS)[number];
+/** A campaign's netfs design: forced for every run, or `swarm` (each seed draws its own). */
+export type DesignChoice = Design | 'swarm';
 
 export interface Shard {
   readonly index: number;
@@ -25,6 +27,8 @@ export interface CampaignRunOptions {
   readonly policy: 'random' | 'pct' | null;
   /** Report reaching this coverage goal as a finding (`warn canary.<goal>`): proves the pipeline. */
   readonly canary: string | null;
+  /** Every run's netfs design; absent to let each seed draw its own (swarm). */
+  readonly design?: Design;
 }
 
 export interface RunSpec {
@@ -76,7 +80,10 @@ export function boostRun(campaignSeed: number, shard: Shard, b: number, configSe
 }
 
 export function configOf(spec: RunSpec, opts: CampaignRunOptions): SimConfig {
-  return drawConfig(spec.configSeed, opts.policy === null ? {} : { policy: opts.policy });
+  return drawConfig(spec.configSeed, {
+    ...(opts.policy === null ? {} : { policy: opts.policy }),
+    ...(opts.design === undefined ? {} : { design: opts.design }),
+  });
 }
 
 /**

@@ -8,6 +8,8 @@
  */
 import { createEngine, type BvsimEvent, type EventType, type ModelOptions, type Ret, type World } from '../core/index.ts';
 import type { TraceStep } from '../traces/index.ts';
+import { DIO_GOALS } from './coverage_dio.ts';
+import { NETFS_GOALS } from './coverage_netfs.ts';
 
 export interface GoalProbe {
   readonly goal: string;
@@ -107,7 +109,7 @@ export const GOALS: readonly GoalProbe[] = [
   {
     goal: 'bio_add.refused',
     about: 'a bio refused a page or folio (full, or past its size limit)',
-    required: false,
+    required: true,
     types: ['bio_add_page', 'bio_add_folio'],
     hit: (_w, s) => s.ret === false || s.ret === 0,
   },
@@ -156,6 +158,8 @@ export const GOALS: readonly GoalProbe[] = [
     before: posNode,
     hit: (w, s, before) => before !== NONE && posNode(w, s.event) !== before,
   },
+  ...DIO_GOALS,
+  ...NETFS_GOALS,
 ];
 
 export const REQUIRED_GOALS: readonly string[] = GOALS.filter((g) => g.required).map((g) => g.goal);

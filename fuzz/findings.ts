@@ -22,7 +22,8 @@ const tally = z.record(z.string(), count);
 const streamSchema = z.strictObject({
   seed: count,
   shard: z.strictObject({ index: count, count: z.number().int().positive() }),
-  design: z.enum(DESIGNS),
+  // `swarm`: each run drew its own design (stores written before --design was honoured say `cursor`).
+  design: z.enum([...DESIGNS, 'swarm']),
   policy: z.enum(['random', 'pct', 'swarm']),
   mutants: z.array(z.string()),
   canary: z.string().nullable(),
@@ -45,7 +46,7 @@ const recordSchema = z.discriminatedUnion('type', [
     events: count,
     from: z.string().exactOptional(),
   }),
-  z.strictObject({ type: z.literal('shrunk'), signature: z.string(), file: z.string(), replaces: z.string(), eventsBefore: count, events: count }),
+  z.strictObject({ type: z.literal('shrunk'), signature: z.string(), file: z.string(), replaces: z.string(), eventsBefore: count, events: count, shrinkMs: count.exactOptional() }),
   z.strictObject({
     type: z.literal('stats'),
     stream: streamSchema,

@@ -5,7 +5,7 @@
  * that re-runs the actors.
  */
 import { modelId, mutantNames, resolveMutants, type EngineMode, type Finding } from '../core/index.ts';
-import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type RunResult, type SimConfig } from '../sim/index.ts';
+import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type NetfsDesign, type RunResult, type SimConfig } from '../sim/index.ts';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceStep } from '../traces/index.ts';
 
 export interface SeedRunOptions {
@@ -14,6 +14,8 @@ export interface SeedRunOptions {
   /** A given config; otherwise drawn from the seed (swarm). */
   readonly config?: SimConfig;
   readonly eventsMax?: number;
+  /** Force the netfs design of a drawn config (or override a given one's). */
+  readonly design?: NetfsDesign;
 }
 
 export interface SeedRun {
@@ -29,9 +31,12 @@ export function modelOptions(mutants: readonly string[]): { mutants: Record<stri
   return { mutants: r.flags };
 }
 
-export function configFor(seed: number, opts: Pick<SeedRunOptions, 'config' | 'eventsMax'>): SimConfig {
-  if (opts.config !== undefined) return opts.config;
-  return drawConfig(seed, opts.eventsMax === undefined ? {} : { eventsMax: opts.eventsMax });
+export function configFor(seed: number, opts: Pick<SeedRunOptions, 'config' | 'eventsMax' | 'design'>): SimConfig {
+  if (opts.config !== undefined) return opts.design === undefined ? opts.config : { ...opts.config, design: opts.design };
+  return drawConfig(seed, {
+    ...(opts.eventsMax === undefined ? {} : { eventsMax: opts.eventsMax }),
+    ...(opts.design === undefined ? {} : { design: opts.design }),
+  });
 }
 
 export function runSeedTrace(seed: number, opts: SeedRunOptions): SeedRun {

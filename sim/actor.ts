@@ -28,6 +28,12 @@ export interface ActorEnv {
   allocFails(kind: 'folio' | 'bvecq' | 'bio'): boolean;
   /** True once the event budget is spent: actors finish what they started and stop. */
   draining(): boolean;
+  /**
+   * Whether the kernel under test is an earlier revision (a mutant flag). Only for callers
+   * whose events carry the outcomes of a loop the revision shapes: a bounce's allocator
+   * answers must be as many as that kernel asks for, or the call is malformed.
+   */
+  mutant(name: string): boolean;
 }
 
 export interface ActorSpec {

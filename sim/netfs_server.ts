@@ -11,6 +11,7 @@ import type { BvsimEvent, NetfsSubrequest, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
 import type { Device, InflightIo } from './devices.ts';
 import type { Ratio } from './prng.ts';
+import { isWriteSubreq, netfsWriteAnswer } from './netfs_write_server.ts';
 
 const EIO = 5;
 const ENODATA = 61;
@@ -57,6 +58,7 @@ function available(w: World, s: NetfsSubrequest, files: NetfsFiles): { pos: numb
 export function netfsAnswer(w: World, id: number, draw: Draw, draining: boolean, p: NetfsServerParams, files: NetfsFiles): BvsimEvent {
   const s = w.subreqs[id];
   if (s === undefined) throw new Error(`netfsAnswer: subreq ${id} never created`);
+  if (isWriteSubreq(w, s)) return netfsWriteAnswer(w, id, draw, draining, p);
   const { pos, want, avail, size } = available(w, s, files);
   const reply = (bytes: number, error: number): BvsimEvent => ({ type: 'sim.netfs_reply', subreq: id, bytes, error, eof: s.source === 'server' && error === 0 && pos + bytes >= size });
   if (!draining && draw.chance(p.errorRate)) return reply(draw.int(avail + 1), s.source === 'cache' ? ENODATA : EIO);

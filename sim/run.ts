@@ -61,6 +61,7 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     ids: createIdAllocator(),
     allocFails: () => !draining && faults.chance(setup.allocFailRate),
     draining: () => draining,
+    mutant: (name) => setup.model.mutants[name] === true,
   };
   const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, program: spec.start(env), pending: null }));
   for (const a of actors) a.pending = advanceActor(a, undefined);

@@ -9,7 +9,8 @@ import type { ReplayArgs } from './commands/replay.ts';
 import type { RunArgs } from './commands/run.ts';
 import type { ShrinkArgs } from './commands/shrink.ts';
 import { addViewExport, replayQueryOf, withReplayQuery, type ViewExportCommand } from './argv_view.ts';
-import { addCampaignCommands, type CampaignCommand } from './argv_campaign.ts';
+import { addCampaignCommands, oneOf, type CampaignCommand } from './argv_campaign.ts';
+import { DESIGNS, type Design } from '../fuzz/index.ts';
 import { parseDuration } from './duration.ts';
 import { freshSeed, parseSeed } from './seed.ts';
 
@@ -76,9 +77,13 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .option('--events-max <n>', 'event budget before the drain phase', parseCount)
     .option('--mutant <names>', 'turn on mutant flags (comma-separated, repeatable)', collect, [])
     .option('--mode <mode>', 'execution mode: immutable or mutable', 'mutable')
+    .option('--design <design>', `netfs design: ${DESIGNS.join(' or ')} (default: the seed draws it, or the config's)`, oneOf('--design', DESIGNS))
     .exitOverride()
-    .action((o: { seed?: number; config?: string; out?: string; eventsMax?: number; mutant: string[]; mode: string }) => {
-      set({ kind: 'run', args: { seed: o.seed ?? freshSeed(), configFile: o.config ?? null, out: o.out ?? null, eventsMax: o.eventsMax ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode) } });
+    .action((o: { seed?: number; config?: string; out?: string; eventsMax?: number; mutant: string[]; mode: string; design?: Design }) => {
+      set({
+        kind: 'run',
+        args: { seed: o.seed ?? freshSeed(), configFile: o.config ?? null, out: o.out ?? null, eventsMax: o.eventsMax ?? null, mutants: checkMutants(o.mutant), mode: checkMode(o.mode), design: o.design ?? null },
+      });
     });
   p.command('shrink')
     .description('minimise a failing trace, keeping its first finding (kind and id)')

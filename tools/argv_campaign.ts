@@ -31,7 +31,7 @@ function positive(value: string): number {
   return Number(value);
 }
 
-function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
+export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
   return (value) => {
     const hit = allowed.find((a) => a === value);
     if (hit === undefined) throw new InvalidArgumentError(`${flag} must be ${allowed.join(' or ')}, not "${value}"`);
@@ -57,7 +57,7 @@ interface FuzzOptions {
   seed?: number;
   shard?: Shard;
   out: string;
-  design: Design;
+  design?: Design;
   mutant: string[];
   policy?: 'random' | 'pct';
   untilFinding: boolean;
@@ -77,7 +77,7 @@ function addFuzz(p: Command, set: (c: CampaignCommand) => void): void {
     .option('--seed <seed>', 'campaign seed: u32 or commit hash (default: the store\'s last one, else fresh)', parseSeed)
     .option('--shard <i/n>', 'take the runs k with k % n == i', parseShard)
     .option('--out <dir>', 'findings store', '.bvsim')
-    .option('--design <design>', `netfs design: ${DESIGNS.join(' or ')} (recorded)`, oneOf('--design', DESIGNS), 'cursor')
+    .option('--design <design>', `netfs design of every run: ${DESIGNS.join(' or ')} (default: each seed draws its own)`, oneOf('--design', DESIGNS))
     .option('--mutant <names>', 'turn on mutant flags (comma-separated, repeatable)', collect, [])
     .option('--policy <policy>', 'scheduling policy for every run: random or pct (default: each seed draws)', oneOf('--policy', ['random', 'pct'] as const))
     .option('--until-finding', 'stop at the first finding, once it is written', false)
@@ -98,7 +98,7 @@ function addFuzz(p: Command, set: (c: CampaignCommand) => void): void {
           seed: o.seed ?? null,
           shard: o.shard ?? { index: 0, count: 1 },
           out: o.out,
-          design: o.design,
+          design: o.design ?? 'swarm',
           mutants: mutants(o.mutant),
           policy: o.policy ?? null,
           untilFinding: o.untilFinding,

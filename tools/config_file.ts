@@ -8,6 +8,18 @@ import type { SimConfig } from '../sim/index.ts';
 const ratio = z.strictObject({ numerator: z.number().int().nonnegative(), denominator: z.number().int().positive() });
 const count = z.number().int().nonnegative();
 
+const dio = {
+  name: z.string().min(1),
+  rounds: count,
+  pagesMax: z.number().int().min(1).max(1024),
+  // Up to a PMD-sized THP; the user frames below the kernel's are 2^20.
+  orderMax: z.number().int().min(0).max(9),
+  faults: z.boolean(),
+  nofault: z.boolean(),
+  path: z.enum(['bounce', 'pin', 'mixed']),
+  vecsMax: z.number().int().min(2).max(256),
+};
+
 const actor = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('stacking_driver'),
@@ -53,6 +65,63 @@ const actor = z.discriminatedUnion('kind', [
     cached: z.boolean(),
     sendErrors: z.boolean(),
     hazards: z.boolean(),
+  }),
+  z.strictObject({ kind: z.literal('dio_writer'), ...dio, reserved: z.boolean() }),
+  z.strictObject({ kind: z.literal('dio_reader'), ...dio }),
+  z.strictObject({
+    kind: z.literal('netfs_dio_writer'),
+    name: z.string().min(1),
+    rounds: count,
+    pieces: z.number().int().min(1).max(4096),
+    orderMax: z.number().int().min(0).max(9),
+    unaligned: z.boolean(),
+    startMax: count,
+    wsize: z.number().int().min(1),
+    maxSegs: z.number().int().min(1),
+    nodeSlots: z.number().int().min(1).max(65535),
+    sendErrors: z.boolean(),
+  }),
+  z.strictObject({
+    kind: z.literal('netfs_dio_reader'),
+    name: z.string().min(1),
+    rounds: count,
+    pieces: z.number().int().min(1).max(4096),
+    orderMax: z.number().int().min(0).max(9),
+    unaligned: z.boolean(),
+    startMax: count,
+    eofShortMax: count,
+    truncateMax: count,
+    rsize: z.number().int().min(1),
+    maxSegs: z.number().int().min(1),
+    nodeSlots: z.number().int().min(1).max(65535),
+    sendErrors: z.boolean(),
+  }),
+  z.strictObject({
+    kind: z.literal('netfs_writeback'),
+    name: z.string().min(1),
+    rounds: count,
+    folios: z.number().int().min(1).max(4096),
+    orderMax: z.number().int().min(0).max(9),
+    cache: z.boolean(),
+    startPagesMax: count,
+    wsize: z.number().int().min(1),
+    maxSegs: z.number().int().min(1),
+    nodeSlots: z.number().int().min(1).max(65535),
+    sendErrors: z.boolean(),
+  }),
+  z.strictObject({
+    kind: z.literal('bvecq_buffer'),
+    name: z.string().min(1),
+    rounds: count,
+    callerPages: z.number().int().min(0).max(4096),
+    orderMax: z.number().int().min(0).max(9),
+    headSlots: z.number().int().min(1).max(253),
+    growPages: z.number().int().min(0).max(4096),
+    growSteps: z.number().int().min(1),
+    fragmented: z.boolean(),
+    opsMax: count,
+    pieceMax: z.number().int().min(1),
+    pieceSlotsMax: z.number().int().min(1).max(253),
   }),
 ]);
 

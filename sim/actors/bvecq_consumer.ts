@@ -14,6 +14,7 @@ import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import { drawSize } from '../sizes.ts';
 import { assert, PAGE_SIZE, retField, type ActorStep } from './chain_build.ts';
 import { produce, type ProducerParams, type RollingBuffer, type Subreq } from './bvecq_producer.ts';
+import { bytesAhead } from './bvecq_buffer_ops.ts';
 
 export interface BvecqConsumerParams extends ProducerParams {
   /** Folios the producer appends in all (>= 1). */
@@ -137,15 +138,19 @@ function* dispatch(env: ActorEnv, p: BvecqConsumerParams, b: RollingBuffer): Act
   let size = 0;
   let chain: number | null = null;
   let found = true;
+  // Edge-heavy: a third of the slices and advances end exactly where the node holding the
+  // next byte ends, so subrequests start parked at a node's end.
+  const room = Math.min(bytesAhead(env.world(), b.disp).room, avail);
+  const toNodeEnd = room > 0 && env.draw.chance({ numerator: 1, denominator: 3 });
   switch (env.draw.weighted([3, 2, step === null ? 0 : 1, 1])) {
     case 0: {
-      const out = yield { type: 'bvecq_slice', pos: b.disp, max_size: 1 + env.draw.int(p.sliceMax), max_slots: maxSlots };
+      const out = yield { type: 'bvecq_slice', pos: b.disp, max_size: toNodeEnd ? room : 1 + env.draw.int(p.sliceMax), max_slots: maxSlots };
       size = retField(out.ret, 'size');
       found = size > 0;
       break;
     }
     case 1:
-      size = 1 + drawSize(env.draw, avail - 1);
+      size = toNodeEnd ? room : 1 + drawSize(env.draw, avail - 1);
       yield { type: 'bvecq_pos_advance', pos: b.disp, amount: size };
       break;
     case 2:
@@ -224,5 +229,5 @@ function* collect(env: ActorEnv, b: RollingBuffer): ActorStep<void> {
   assert(s.left === 0, `collecting subrequest at position ${s.pos} with ${s.left} byte(s) left`);
   yield { type: 'bvecq_pos_advance', pos: b.coll, amount: s.size };
   yield* retire(s);
-  if (env.draw.chance({ numerator: 1, denominator: 2 })) yield { type: 'bvecq_delete_spent', pos: b.coll };
+  if (env.draw.chance({ numerator: 3, denominator: 4 })) yield { type: 'bvecq_delete_spent', pos: b.coll };
 }

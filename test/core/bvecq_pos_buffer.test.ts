@@ -127,6 +127,16 @@ describe('bvecq_expand_buffer', () => {
     expect(findingIds(r)).toEqual(['bug.pin.double_unpin']);
   });
 
+  it('should hand an order-0 page to netfs_page_pool with bvecq_free_slot_page_pool, reporting it only while others still hold it', () => {
+    const pool = { bvecq_free_slot_page_pool: true };
+    const alone = run([expand(null, 0, 4096, [5], [64]), { type: 'bvecq_put', bvecq: 5 }, { type: 'sim.quiesce' }], pool);
+    expect(alone.state.folios[64]?.freed).toBe(false);
+    expect(findingIds(alone)).toEqual([]);
+    const held = [expand(null, 0, 4096, [5], [64]), { type: 'folio_get', folio: 64 } as const, { type: 'bvecq_put', bvecq: 5 } as const];
+    expect(findingIds(run(held, pool))).toEqual(['invariant.netfs_page_pool.page_in_use']);
+    expect(findingIds(run(held))).toEqual([]);
+  });
+
   it('should reject outcomes that do not fit the calls it makes', () => {
     expect(run([expand(null, 0, 12_288, [5], [64])]).last.rejection?.field).toBe('allocs');
     expect(run([expand(null, 0, 4096, [5, 6], [64])]).last.rejection?.field).toBe('nodes');

@@ -2,7 +2,7 @@
 // runs, a run summary is deterministic, and an exception inside a run becomes an internal
 // finding with a header-only trace instead of escaping.
 import { describe, expect, it } from 'vitest';
-import { boostRun, campaignRun, runCampaignRun, shardRunJ, shardRunK, type Shard } from '../../fuzz/index.ts';
+import { boostRun, campaignRun, configOf, configFor, runCampaignRun, shardRunJ, shardRunK, type Shard } from '../../fuzz/index.ts';
 import { decodeTrace } from '../../traces/index.ts';
 
 const SEED = 20240601;
@@ -30,6 +30,21 @@ describe(`campaign runs (seed ${SEED})`, () => {
     const b = boostRun(SEED, { index: 0, count: 1 }, 3, 99);
     expect(b).toMatchObject({ k: null, boost: 3, configSeed: 99 });
     expect(b.seed).not.toBe(campaignRun(SEED, 3).seed);
+  });
+
+  it('should force the netfs design of every drawn config when asked, and draw it per seed otherwise', () => {
+    const drawn = new Set<string>();
+    for (let k = 0; k < 16; k++) {
+      const spec = campaignRun(SEED, k);
+      drawn.add(configOf(spec, opts).design ?? 'cursor');
+      for (const design of ['cursor', 'rolling'] as const) {
+        const forced = configOf(spec, { ...opts, design });
+        expect(forced.design).toBe(design);
+        expect({ ...forced, design: null }).toEqual({ ...configOf(spec, opts), design: null });
+        expect(configFor(spec.seed, { design }).design).toBe(design);
+      }
+    }
+    expect([...drawn].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(['cursor', 'rolling']);
   });
 
   it('should summarise a run deterministically', () => {

@@ -53,6 +53,7 @@ describe('coverageOf', () => {
     expect(coverage([...SETUP, ...PARENT_FIRST, ...END])).toEqual([
       'bio_chain.child_error_to_parent',
       'bio_chain.parent_ended_by_child',
+      'bio_chain.parent_overtook_children',
       'bio_chain.three_children',
       'device.error',
       'device.short',

@@ -1,4 +1,4 @@
-// netfs read regressions: each mutant trace must report its finding with its flag and nothing
+// netfs read and write regressions: each mutant trace must report its finding with its flag and nothing
 // without it (the same events), and the hand-built traces pin what the model says about the
 // kernel code as stored (REFERENCE §3 item 18, two cursor-design races, the mixed-order unlock).
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ const MUTANT_TRACES: [string, string, string][] = [
   ['netfs_no_transferred_check', 'netfs.transferred_exceeds_len', 'invariant'],
   ['netfs_collect_stale_slot', 'folio.unlocked_out_of_order', 'invariant'],
   ['netfs_unlock_uncollected_folio', 'folio.unlocked_before_collected', 'invariant'],
+  ['netfs_dio_write_out_of_order', 'netfs.dio_write_out_of_order', 'invariant'],
+  ['netfs_reissue_write_content_leak', 'refcount.leak', 'invariant'],
 ];
 
 describe.each(MUTANT_TRACES)('netfs mutant %s', (mutant, id, kind) => {

@@ -16,6 +16,8 @@ export interface ReadSetup {
   /** Slots granted to each node, overriding `nodeSlots`. */
   caps?: number[];
   mutants?: Record<string, boolean>;
+  /** A DIO read into a buffer of these bio_vecs (one folio each; `orders` is then ignored) from file position `start`. */
+  dio?: { pieces: { order: number; offset: number; len: number }[]; start: number };
 }
 
 export interface IssueOpts {
@@ -40,6 +42,10 @@ export class NetfsHarness {
     this.engine = createEngine('immutable', { mutants: setup.mutants ?? {} });
     this.rsize = dispatch.rsize ?? 1 << 20;
     this.maxSegs = dispatch.max_segs ?? 64;
+    if (setup.dio !== undefined) {
+      this.dioRead(setup, setup.dio);
+      return;
+    }
     let pfn = 1 << 12;
     let total = 0;
     for (const order of setup.orders) {
@@ -64,6 +70,36 @@ export class NetfsHarness {
       bvecqs: caps.map((_, k) => 1 + k),
       max_slots: caps,
       fail: false,
+      iter: setup.design === 'rolling' ? 1 : null,
+    });
+  }
+
+  /** The caller's buffer (folios it allocated, as bio_vecs), its destination iterator, netfs_unbuffered_read(). */
+  private dioRead(setup: ReadSetup, dio: NonNullable<ReadSetup['dio']>): void {
+    let pfn = 1 << 12;
+    const bv = [];
+    for (const p of dio.pieces) {
+      pfn = Math.ceil(pfn / 2 ** p.order) * 2 ** p.order;
+      this.step({ type: 'folio_alloc', folio: pfn, order: p.order, pfn, fail: false });
+      this.folios.push(pfn);
+      bv.push({ page: pfn, offset: p.offset, len: p.len });
+      pfn += 2 ** p.order;
+    }
+    const total = bv.reduce((n, b) => n + b.len, 0);
+    this.step({ type: 'bvec_array', bvec: 1, bv });
+    this.step({ type: 'iov_iter_bvec', iter: 2, direction: 0, bvec: 1, start: 0, nr_segs: bv.length, count: total });
+    const slots = setup.nodeSlots ?? 29;
+    const pages = dio.pieces.reduce((n, p) => n + Math.ceil(((p.offset % PAGE_SIZE) + p.len) / PAGE_SIZE), 0);
+    this.step({
+      type: 'netfs_unbuffered_read',
+      rreq: this.rreq,
+      design: setup.design,
+      ino: this.ino,
+      start: dio.start,
+      i_size: setup.i_size ?? dio.start + total,
+      dest: 2,
+      bvecqs: Array.from({ length: Math.ceil(pages / slots) }, (_, k) => 1 + k),
+      max_slots: slots,
       iter: setup.design === 'rolling' ? 1 : null,
     });
   }

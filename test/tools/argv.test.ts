@@ -19,6 +19,14 @@ describe('parseArgv', () => {
     expect(r.ok && r.command.kind === 'replay' && r.command.args.mutants).toEqual([a, b, c]);
   });
 
+  it('should take --design for run and leave it to the seed without it', () => {
+    const forced = parseArgv(['run', '--seed', '3', '--design', 'rolling']);
+    expect(forced.ok && forced.command.kind === 'run' && forced.command.args.design).toBe('rolling');
+    const drawn = parseArgv(['run', '--seed', '3']);
+    expect(drawn.ok && drawn.command.kind === 'run' && drawn.command.args.design).toBeNull();
+    expect(parseArgv(['run', '--design', 'spiral']).ok).toBe(false);
+  });
+
   it('should return help as a command, never printing', () => {
     const r = parseArgv(['--help']);
     expect(r.ok && r.command.kind === 'help' && r.command.text).toMatch(/Usage: bvsim/);

@@ -19,7 +19,7 @@ describe('parseShard', () => {
 });
 
 describe('bvsim fuzz arguments', () => {
-  it('should default to all cores, one shard, .bvsim, cursor, swarm policy, 60 s shrinks and no budget', () => {
+  it('should default to all cores, one shard, .bvsim, swarm design and policy, 60 s shrinks and no budget', () => {
     const c = parsed(['fuzz']);
     expect(c.kind === 'fuzz' && c.args).toMatchObject({
       timeMs: null,
@@ -27,7 +27,7 @@ describe('bvsim fuzz arguments', () => {
       seed: null,
       shard: { index: 0, count: 1 },
       out: '.bvsim',
-      design: 'cursor',
+      design: 'swarm',
       mutants: [],
       policy: null,
       untilFinding: false,

@@ -51,7 +51,7 @@ function printFindings(io: Io, s: SummaryInput): void {
 
 function flagsOf(a: FuzzArgs): string {
   const flags: string[] = [];
-  if (a.design !== 'cursor') flags.push(`--design ${a.design}`);
+  if (a.design !== 'swarm') flags.push(`--design ${a.design}`);
   if (a.policy !== null) flags.push(`--policy ${a.policy}`);
   for (const m of a.mutants) flags.push(`--mutant ${m}`);
   if (a.canary !== null) flags.push(`--canary ${a.canary}`);

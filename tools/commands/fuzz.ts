@@ -7,7 +7,7 @@
  * 70 when one was internal (a bvsim bug), 4 when the store cannot be used.
  */
 import { Worker } from 'node:worker_threads';
-import { latestSeed, shardRunJ, streamId, type CampaignRunOptions, type Design, type EndReason, type Shard, type StreamKey } from '../../fuzz/index.ts';
+import { latestSeed, shardRunJ, streamId, type CampaignRunOptions, type DesignChoice, type EndReason, type Shard, type StreamKey } from '../../fuzz/index.ts';
 import { createCampaign, runCampaign, type Campaign, type CampaignSetup } from '../campaign/coordinator.ts';
 import { createLedger, statsRecord } from '../campaign/ledger.ts';
 import { createPool, type SpawnWorker } from '../campaign/pool.ts';
@@ -25,7 +25,8 @@ export interface FuzzArgs {
   readonly seed: number | null;
   readonly shard: Shard;
   readonly out: string;
-  readonly design: Design;
+  /** `swarm`: each seed draws its own design. */
+  readonly design: DesignChoice;
   readonly mutants: readonly string[];
   readonly policy: 'random' | 'pct' | null;
   readonly untilFinding: boolean;
@@ -75,7 +76,7 @@ async function campaignIn(store: StoreWriter, args: FuzzArgs, io: Io, spawn: (in
   store.append({ type: 'start', stream, nextK: resume?.nextK ?? args.shard.index, workers: args.workers, timeMs: args.timeMs, runsMax: args.runs });
   const now = io.now ?? (() => performance.now());
   const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-  const opts: CampaignRunOptions = { mutants: args.mutants, policy: args.policy, canary: args.canary };
+  const opts: CampaignRunOptions = { mutants: args.mutants, policy: args.policy, canary: args.canary, ...(args.design === 'swarm' ? {} : { design: args.design }) };
   const pool = createPool(args.workers, spawn({ opts, stop: stopFlag.buffer }));
   const campaign = createCampaign(ledger, now);
   const progress = createProgress({ io, campaign, timeMs: args.timeMs, workers: args.workers, replaced: () => pool.replaced(), everyMs: args.progressEveryMs, now });

@@ -5,7 +5,7 @@
  */
 import { encodeTrace } from '../../traces/index.ts';
 import { runSeedTrace } from '../../fuzz/index.ts';
-import type { SimConfig } from '../../sim/index.ts';
+import type { NetfsDesign, SimConfig } from '../../sim/index.ts';
 import { parseSimConfig } from '../config_file.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 
@@ -16,6 +16,8 @@ export interface RunArgs {
   readonly eventsMax: number | null;
   readonly mutants: readonly string[];
   readonly mode: 'immutable' | 'mutable';
+  /** Forces the netfs design (of the drawn config, or over the given one's); null keeps it. */
+  readonly design: NetfsDesign | null;
 }
 
 export function runRun(args: RunArgs, io: Io): ExitCode {
@@ -38,6 +40,7 @@ export function runRun(args: RunArgs, io: Io): ExitCode {
     mode: args.mode,
     ...(config !== undefined ? { config } : {}),
     ...(args.eventsMax !== null ? { eventsMax: args.eventsMax } : {}),
+    ...(args.design !== null ? { design: args.design } : {}),
   });
   const text = encodeTrace(run.trace);
   if (args.out === null) io.out(text);

@@ -1,6 +1,7 @@
 import type { NetfsEvent } from '../../core/index.ts';
 import { z } from 'zod';
 import { bool, event, id, nullableId, size, type SpecTable } from './common.ts';
+import { netfsWriteSpecs } from './netfs_write.ts';
 
 const rreqOnly = <T extends string>(type: T) => event(type, { rreq: id });
 const sreqFlag = z.enum(['HIT_EOF', 'CLEAR_TAIL', 'MADE_PROGRESS', 'NEED_RETRY']);
@@ -38,6 +39,21 @@ export const netfsSpecs: SpecTable<NetfsEvent> = {
     example: { type: 'netfs_issue_read', rreq: 1, subreq: 1, iter: 10, cached_from: null, cached_to: null, rsize: 65536, max_segs: 16, send_error: 0, fail: false },
     doc: 'One pass of the dispatch loop of netfs_read_to_pagecache(): allocates `subreq` (`fail`: -ENOMEM ends the loop), picks cache (the next cached extent covers the dispatch point), zero-fill (past i_size) or server, and issues it: the filesystem limits it to `rsize`, slices `max_segs` slots, sets `io_iter` = `iter` and marks it submitted; `send_error` (an errno) makes it terminate with that error. Ret: the subrequest length.',
   },
+  netfs_unbuffered_read: {
+    schema: event('netfs_unbuffered_read', {
+      rreq: id,
+      design: z.enum(['cursor', 'rolling']),
+      ino: id,
+      start: size,
+      i_size: size,
+      dest: id,
+      bvecqs: z.array(id),
+      max_slots: size,
+      iter: nullableId,
+    }),
+    example: { type: 'netfs_unbuffered_read', rreq: 3, design: 'rolling', ino: 8, start: 0, i_size: 10000, dest: 6, bvecqs: [5], max_slots: 8, iter: 14 },
+    doc: 'netfs_unbuffered_read_iter_locked() up to its dispatch loop: allocates DIO read request `rreq` for file `ino` (size `i_size`) at `start` and extracts the destination iterator `dest`, up to the end of file, into a new chain (nodes of `max_slots` from `bvecqs` in order; needing one more is an allocation failure); the rolling design also sets up its master `iter`. Subrequests then go through netfs_issue_read and the read collection; at completion the caller\'s pages are checked against the file. Ret: bytes extracted, or a negative errno (request freed).',
+  },
   netfs_read_subreq_terminated: {
     schema: event('netfs_read_subreq_terminated', { subreq: id, transferred: size, error: size, flags: z.array(sreqFlag) }),
     example: { type: 'netfs_read_subreq_terminated', subreq: 1, transferred: 8192, error: 0, flags: ['MADE_PROGRESS'] },
@@ -68,4 +84,5 @@ export const netfsSpecs: SpecTable<NetfsEvent> = {
     example: { type: 'sim.netfs_recv', buf: 3, ino: 7, pos: 4096, len: 4096 },
     doc: 'The network (or cache) delivers bytes [pos, pos + len) of file `ino` into the first `len` bytes of kbuf `buf`.',
   },
+  ...netfsWriteSpecs,
 };
