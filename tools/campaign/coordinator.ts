@@ -217,20 +217,21 @@ function commit(l: Loop, r: RunSummary): void {
 function startShrink(l: Loop, job: { signature: string; text: string }): void {
   l.shrinks++;
   const budgetMs = l.setup.shrinkMs ?? 0;
+  const sent = l.setup.now();
   void l.pool.submit({ type: 'shrink', signature: job.signature, text: job.text, budgetMs }, budgetMs + BATCH_LIMIT_MS).then((outcome) => {
     l.shrinks--;
-    if (!l.c.aborted) l.setup.onShrunk(job.signature, shrinkNews(l, job.signature, outcome));
+    if (!l.c.aborted) l.setup.onShrunk(job.signature, shrinkNews(l, job.signature, outcome, l.setup.now() - sent));
     l.wake();
   });
 }
 
-function shrinkNews(l: Loop, signature: string, outcome: JobOutcome): ShrinkNews {
+function shrinkNews(l: Loop, signature: string, outcome: JobOutcome, ms: number): ShrinkNews {
   if (outcome.type === 'died') return { why: `the worker died: ${outcome.why}` };
   if (outcome.type !== 'shrunk') return { why: `unexpected answer ${outcome.type}` };
   const r = outcome.result;
   if (!r.ok) return { why: r.why };
   const events = { before: r.eventsBefore, after: r.eventsAfter };
-  const file = commitShrunk(l.c.ledger, l.store, signature, r.text, events);
+  const file = commitShrunk(l.c.ledger, l.store, signature, r.text, { ...events, ms });
   return file === null ? { why: `no smaller trace (${r.eventsBefore} events)` } : { file, ...events };
 }
 

@@ -102,12 +102,12 @@ export function commitRun(l: Ledger, store: StoreWriter, r: RunSummary, traceOf:
 }
 
 /** Records a shrunk trace: the new file first, then its record, then the old file goes. */
-export function commitShrunk(l: Ledger, store: StoreWriter, signature: string, text: string, counts: { before: number; after: number }): string | null {
+export function commitShrunk(l: Ledger, store: StoreWriter, signature: string, text: string, counts: { before: number; after: number; ms: number }): string | null {
   const old = l.files.get(signature);
   if (old === undefined || counts.after >= counts.before) return null;
   const file = store.writeTrace(signature, text);
   if (file === old) return null;
-  store.append({ type: 'shrunk', signature, file, replaces: old, eventsBefore: counts.before, events: counts.after });
+  store.append({ type: 'shrunk', signature, file, replaces: old, eventsBefore: counts.before, events: counts.after, shrinkMs: Math.max(0, Math.round(counts.ms)) });
   l.files.set(signature, file);
   store.removeTrace(old);
   return file;
