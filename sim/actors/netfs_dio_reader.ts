@@ -12,11 +12,10 @@
 import type { BioVec, BvsimEvent, World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
-import type { NetfsRunContext } from './netfs_reader.ts';
+import { spareSubrequests, type NetfsRunContext } from './netfs_reader.ts';
 import { netfsFsCompletion } from '../netfs_server.ts';
 
 const PAGE_SIZE = 4096;
-const SPARE_SUBREQS = 4;
 
 export interface NetfsDioReaderParams {
   readonly rounds: number;
@@ -159,8 +158,7 @@ function* collector(env: ActorEnv, p: NetfsDioReaderParams, sh: Shared): ActorPr
       yield { type: 'netfs_read_collection', rreq: job.rreq };
       continue;
     }
-    const spare = Array.from({ length: SPARE_SUBREQS }, () => (env.allocFails('bvecq') ? null : { subreq: env.ids.next('subreq'), iter: env.ids.next('iter') }));
-    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare };
+    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare: spareSubrequests(env) };
   }
 }
 

@@ -201,9 +201,19 @@ function* collector(env: ActorEnv, p: NetfsReaderParams, sh: Shared): ActorProgr
       yield { type: 'netfs_read_collection', rreq: job.rreq };
       continue;
     }
-    const spare = Array.from({ length: SPARE_SUBREQS }, () => (env.allocFails('bvecq') ? null : { subreq: env.ids.next('subreq'), iter: env.ids.next('iter') }));
-    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare };
+    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare: spareSubrequests(env) };
   }
+}
+
+/**
+ * The subrequests a retry may need. Never a failed one: netfs_alloc_subrequest() takes them
+ * from a mempool with GFP_KERNEL, retrying until one is free, so the NULL branch of
+ * netfs_retry_read_subrequests() (abandon_after) is dead code upstream. The model still
+ * follows that branch for a trace that asks for it, and it leaves a range no subrequest
+ * covers (`data.lost`): harmless only while the allocation cannot fail.
+ */
+export function spareSubrequests(env: ActorEnv): { subreq: number; iter: number }[] {
+  return Array.from({ length: SPARE_SUBREQS }, () => ({ subreq: env.ids.next('subreq'), iter: env.ids.next('iter') }));
 }
 
 /** The three actors of one reader, named `<name>.ra`, `<name>.fs` and `<name>.collect`. */

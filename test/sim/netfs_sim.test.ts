@@ -39,6 +39,22 @@ describe('netfs_reader actors (simulated runs)', () => {
     expect(ids.has('folio.collected_not_uptodate')).toBe(true);
   });
 
+  // netfs_alloc_subrequest() cannot fail (a GFP_KERNEL mempool), so a retry is never handed a
+  // failed spare, however faulty the run: the NULL path leaves a range no subrequest reads.
+  it('should hand retries only subrequests that were allocated, even under allocation faults', () => {
+    let retries = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const drawn = drawConfig(seed, { kinds: ['netfs_reader'] });
+      const config = { ...drawn, allocFailRate: { numerator: 1, denominator: 4 }, device: { ...drawn.device, shortRate: { numerator: 1, denominator: 2 } } };
+      for (const s of runSeed(config, seed, { model: { mutants: {} }, mode: 'mutable' }).steps) {
+        if (s.event.type !== 'netfs_retry_reads') continue;
+        retries++;
+        expect(s.event.spare.every((x) => x !== null)).toBe(true);
+      }
+    }
+    expect(retries).toBeGreaterThan(0);
+  });
+
   it('should draw both designs and pass the design to the readers', () => {
     const designs = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => drawConfig(s).design));
     expect([...designs].sort((a, b) => String(a).localeCompare(String(b)))).toEqual(['cursor', 'rolling']);
