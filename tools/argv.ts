@@ -21,7 +21,8 @@ export type CliCommand =
   | { kind: 'shrink'; args: ShrinkArgs }
   | ViewExportCommand
   | CampaignCommand
-  | { kind: 'list-mutants' };
+  | { kind: 'list-mutants' }
+  | { kind: 'bench'; args: readonly string[] };
 
 export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string };
 
@@ -102,10 +103,15 @@ function program(set: (c: CliCommand) => void, help: { text: string }): Command 
     .description('print the mutant flag names, one per line')
     .exitOverride()
     .action(() => set({ kind: 'list-mutants' }));
+  // Listed for the help text only: parseArgv hands everything after `bench` to the benchmark's own parser.
+  p.command('bench')
+    .description('the benchmarks (npm run bench): --only SECTION,... (throughput, corpus, sim, mutants, baseline, scaling, soak, shrink, policies, seeds, clean)')
+    .argument('[args...]', 'benchmark options');
   return p;
 }
 
 export function parseArgv(argv: readonly string[]): ParseResult {
+  if (argv[0] === 'bench') return { ok: true, command: { kind: 'bench', args: argv.slice(1) } };
   let command: CliCommand | null = null;
   const help = { text: '' };
   const p = program((c) => (command = c), help);

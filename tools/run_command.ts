@@ -32,11 +32,24 @@ export function runCommand(cmd: CliCommand, io: Io): ExitCode | Promise<ExitCode
       return runCheck(cmd.args, io);
     case 'findings':
       return runFindings(cmd.args, io);
+    case 'bench':
+      return runBench(cmd.args, io);
     case 'list-mutants':
       for (const name of mutantNames()) io.out(`${name}\n`);
       return EXIT.ok;
     default:
       return assertNever(cmd);
+  }
+}
+
+/** The benchmarks, loaded only when asked for (they pull in fast-check and the campaign tools). */
+async function runBench(args: readonly string[], io: Io): Promise<ExitCode> {
+  const { benchMain } = await import('./bench/main.ts');
+  try {
+    return (await benchMain(args)) === 0 ? EXIT.ok : EXIT.finding;
+  } catch (err) {
+    io.err(`bvsim bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.usage;
   }
 }
 

@@ -27,6 +27,11 @@ describe('parseArgv', () => {
     expect(parseArgv(['run', '--design', 'spiral']).ok).toBe(false);
   });
 
+  it('should hand everything after bench to the benchmark, options included', () => {
+    expect(parseArgv(['bench', '--only', 'corpus,sim', '--traces', '20'])).toEqual({ ok: true, command: { kind: 'bench', args: ['--only', 'corpus,sim', '--traces', '20'] } });
+    expect(parseArgv(['bench'])).toEqual({ ok: true, command: { kind: 'bench', args: [] } });
+  });
+
   it('should return help as a command, never printing', () => {
     const r = parseArgv(['--help']);
     expect(r.ok && r.command.kind === 'help' && r.command.text).toMatch(/Usage: bvsim/);
