@@ -7,8 +7,8 @@
  * rejection) and its first finding has the target's kind and id. With mutant flags on, the
  * finding must also still be the mutant's: deleting events freely can turn a correct caller
  * into one the fixed kernel warns about just the same (advance a position past the data it
- * was never given), so a candidate whose first finding the clean model reports too is
- * refused — unless the input itself was like that.
+ * was never given), so a candidate on which the clean model reports the target at or before
+ * the step the mutant does is refused — unless the input itself was like that.
  */
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
@@ -50,12 +50,13 @@ export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, 
 /** Stage 2 from `start` (whose first finding is the target); returns the smallest list found. */
 export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model: ModelOptions, mode: EngineMode): EventItem[] {
   const state = { best: [...start] };
-  const differential = Object.values(model.mutants).some((on) => on) && mutantOnly(start, ctx.target, mode);
+  const startVerdict = judgeEvents(start.map((x) => x.event), model, mode);
+  const differential = Object.values(model.mutants).some((on) => on) && 'first' in startVerdict && mutantOnly(start, ctx.target, startVerdict.at, mode);
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
     const v = judgeEvents(cand.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
-    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(cand, ctx.target, mode));
+    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(cand, ctx.target, v.at, mode));
     if (accepted) {
       state.best = cand;
       ctx.accepted++;
@@ -65,7 +66,7 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
   };
   const get = (): EventItem[] => state.best;
   // Whatever follows the first finding cannot change it: one candidate drops it all.
-  const v = judgeEvents(start.map((x) => x.event), model, mode);
+  const v = startVerdict;
   if ('first' in v && v.at >= 0 && v.at + 1 < start.length) attempt(start.slice(0, v.at + 1));
   // Rounds until one changes nothing (a fixpoint) or the budget is spent.
   while (ctx.stop === null) {
@@ -77,12 +78,20 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
 }
 
 /**
- * Whether the clean model (no mutant flags) leaves `target` out of these events' story: it
- * rejects them (a revision-shaped outcome list, say) or its first finding is another one.
+ * Whether the clean model (no mutant flags) leaves `target` out of these events' story up to
+ * step `at`, where the mutant reports it: it never reports the target by then, or it rejects
+ * an event first (a revision-shaped outcome list, say).
  */
-function mutantOnly(items: readonly EventItem[], target: Finding, mode: EngineMode): boolean {
-  const v = judgeEvents(items.map((x) => x.event), { mutants: {} }, mode);
-  return !('first' in v) || !sameFinding(v.first, target);
+function mutantOnly(items: readonly EventItem[], target: Finding, at: number, mode: EngineMode): boolean {
+  const engine = createEngine(mode, { mutants: {} });
+  for (let i = 0; i <= at && i < items.length; i++) {
+    const item = items[i];
+    if (item === undefined) break;
+    const out = engine.step(item.event);
+    if (out.rejection !== null) return true;
+    if (out.findings.some((f) => sameFinding(f, target))) return false;
+  }
+  return true;
 }
 
 function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {
