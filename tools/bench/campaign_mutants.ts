@@ -29,6 +29,10 @@ export interface MutantCampaignOptions {
   readonly budget: string;
   /** Worker threads per campaign; null: the CLI default (all cores). */
   readonly workers: number | null;
+  /** Campaigns run at the same time (each with `workers` threads). */
+  readonly parallel: number;
+  /** Each campaign's --shrink-budget. */
+  readonly shrinkBudget: string;
   readonly regressions: string;
   readonly now: () => number;
   readonly print: (line: string) => void;
@@ -57,7 +61,7 @@ export function firstFindOf(seed: number, records: readonly Record<string, unkno
 }
 
 export async function campaignFind(mutant: string, seed: number, o: MutantCampaignOptions): Promise<CampaignFind> {
-  const args = ['--mutant', mutant, '--seed', String(seed), '--until-finding', '--time', o.budget];
+  const args = ['--mutant', mutant, '--seed', String(seed), '--until-finding', '--time', o.budget, '--shrink-budget', o.shrinkBudget];
   if (o.workers !== null) args.push('--workers', String(o.workers));
   const r = await runFuzzProcess(args, { sampleEveryMs: 1000, now: o.now });
   return { ...firstFindOf(seed, r.records), exitCode: r.exitCode, tail: r.tail };
@@ -120,14 +124,25 @@ export function formatMutantRow(row: MutantCampaignRow): string {
   ].join(' ');
 }
 
+/** `run` over `items` with at most `size` at a time; results in the items' order. */
+async function inPool<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let k = next++; k < items.length; k = next++) out[k] = await run(items[k] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, lane));
+  return out;
+}
+
 export async function mutantCampaignTable(mutants: readonly string[], o: MutantCampaignOptions): Promise<MutantCampaignRow[]> {
   const hand = handMinimums(o.regressions);
-  o.print(`\nMutant benchmark: \`bvsim fuzz --mutant M --seed S --until-finding --time ${o.budget}\`${o.workers === null ? '' : ` --workers ${o.workers}`}, seeds ${o.seeds.join(',')}\n`);
+  const workers = o.workers === null ? '' : ` --workers ${o.workers}`;
+  o.print(`\nMutant benchmark: \`bvsim fuzz --mutant M --seed S --until-finding --time ${o.budget} --shrink-budget ${o.shrinkBudget}${workers}\`, seeds ${o.seeds.join(',')}, ${o.parallel} at a time\n`);
   o.print(`${'mutant'.padEnd(34)} found ${'time s md/max'.padStart(12)} ${'runs md/max'.padStart(10)} ${'first finding (most common)'.padEnd(44)} shrunk  hand  ratio shrink s`);
   const rows: MutantCampaignRow[] = [];
   for (const mutant of mutants) {
-    const finds: CampaignFind[] = [];
-    for (const seed of o.seeds) finds.push(await campaignFind(mutant, seed, o));
+    const finds = await inPool(o.seeds, o.parallel, (seed) => campaignFind(mutant, seed, o));
     const signature = mostCommon(finds.filter((f) => f.found).map((f) => f.signature ?? '?'));
     const row = { mutant, finds, hand: hand.get(`${mutant} ${signature}`) ?? null };
     rows.push(row);

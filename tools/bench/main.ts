@@ -37,6 +37,8 @@ const OPTIONS = {
   'campaign-seeds': { type: 'string', default: '5' },
   'campaign-budget': { type: 'string', default: '120s' },
   workers: { type: 'string' },
+  parallel: { type: 'string', default: '1' },
+  'campaign-shrink-budget': { type: 'string', default: '60s' },
   'baseline-budget': { type: 'string', default: '120s' },
   'baseline-seeds': { type: 'string', default: '5' },
   'baseline-lenient': { type: 'boolean', default: false },
@@ -78,7 +80,9 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
   if (wanted('sim')) simRunsTable(count(values['sim-seeds']), now, print);
   if (wanted('mutants')) {
     const workers = values.workers === undefined ? null : count(values.workers);
-    await mutantCampaignTable(mutants, { seeds: seedList(values['campaign-seeds']), budget: values['campaign-budget'], workers, regressions: REGRESSIONS, now, print });
+    const parallel = count(values.parallel);
+    const shrinkBudget = values['campaign-shrink-budget'];
+    await mutantCampaignTable(mutants, { seeds: seedList(values['campaign-seeds']), budget: values['campaign-budget'], workers, parallel, shrinkBudget, regressions: REGRESSIONS, now, print });
   }
   if (wanted('baseline')) {
     const rule = values['baseline-lenient'] ? 'halt' : 'finding-free';
