@@ -125,9 +125,11 @@ export const netfsWriteRecipes: RecipeTable<NetfsWriteEvent> = {
     if (r === null) return null;
     if (!r.flags.retrying) return ctx.reject('wreq', `wreq ${e.wreq} has no retry pending`);
     const listed = r.cache_stream === null ? r.stream.subrequests : [...r.stream.subrequests, ...r.cache_stream.subrequests];
-    if (listed.some((id) => d.subreqs[id]?.flags.in_progress === true)) {
-      return ctx.reject('wreq', 'the retry waits until no subrequest is in progress');
-    }
+    // netfs_retry_writes() first sleeps until no subrequest is in flight. Writeback keeps
+    // issuing on the other stream meanwhile, so a collector that found the streams quiet may
+    // call in after a new subrequest went out: the model's call then returns having done
+    // nothing (false), the retry still pending, and the collector calls again later.
+    if (listed.some((id) => d.subreqs[id]?.flags.in_progress === true)) return false;
     return netfs_retry_writes(d, e.wreq, r, ctx);
   },
   'sim.netfs_store'(d, e, ctx) {

@@ -87,6 +87,28 @@ describe.each(DESIGNS)('netfs_writeback_collection (%s design)', (design) => {
     h.finish();
     expect(h.ids()).toEqual([]);
   });
+
+  // The kernel's retry sleeps until the streams are quiet; the model's call returns false and
+  // leaves the retry pending, so a collector that raced a new cache subrequest calls again.
+  it('should do nothing while a subrequest of either stream is in flight, then retry', () => {
+    const h = new NetfsWritebackHarness({ design, orders: [1, 0], cache: true }, { wsize: 2 * PAGE_SIZE });
+    const [s0, s1] = h.issueAll(0);
+    h.answer(s0 ?? -1, { bytes: 100 });
+    h.answer(s1 ?? -1);
+    h.collect();
+    expect(h.request.flags.retrying).toBe(true);
+    const cache = h.issueAll(1);
+    const before = h.ids();
+    expect(h.retry()).toBe(false);
+    expect(h.request.flags.retrying).toBe(true);
+    expect(h.ids()).toEqual(before);
+    for (const c of cache) h.answer(c);
+    expect(h.retry()).toBe(1);
+    h.answer(s0 ?? -1);
+    h.collect();
+    expect(h.writeback()).toEqual([false, false]);
+    expect([h.request.server_data, h.request.cache_data]).toEqual([h.expected(), h.expected()]);
+  });
 });
 
 describe('netfs_writeback_single_stream_end (mutant)', () => {

@@ -54,7 +54,7 @@ export const netfsWriteSpecs: SpecTable<NetfsWriteEvent> = {
   netfs_retry_writes: {
     schema: event('netfs_retry_writes', { wreq: id }),
     example: { type: 'netfs_retry_writes', wreq: 2 },
-    doc: 'Once no write subrequest is in flight: each NEED_RETRY subrequest (of either stream) keeps what it wrote and is reissued (netfs_reissue_write) for the rest, from its start + transferred (the stream\'s dispatch point moves back there when it was the last one issued). Ret: subrequests reissued.',
+    doc: 'Once no write subrequest is in flight: each NEED_RETRY subrequest (of either stream) keeps what it wrote and is reissued (netfs_reissue_write) for the rest, from its start + transferred (the stream\'s dispatch point moves back there when it was the last one issued). Ret: subrequests reissued, or false with nothing done while a subrequest is still in flight (the kernel sleeps there until the streams are quiet; the caller calls again).',
   },
   'sim.netfs_store': {
     schema: event('sim.netfs_store', { subreq: id, buf: id, len: size }),
