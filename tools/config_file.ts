@@ -8,12 +8,24 @@ import type { SimConfig } from '../sim/index.ts';
 const ratio = z.strictObject({ numerator: z.number().int().nonnegative(), denominator: z.number().int().positive() });
 const count = z.number().int().nonnegative();
 
+// Field groups shared by several actor kinds (zod shapes spread into each strict object).
+const named = { name: z.string().min(1), rounds: count };
+const upTo = (max: number): z.ZodNumber => z.number().int().min(1).max(max);
+// Up to a PMD-sized THP for user and netfs folios; the user frames below the kernel's are 2^20.
+const orderMax9 = z.number().int().min(0).max(9);
+const orderMax10 = z.number().int().min(0).max(10);
+const slots = z.number().int().min(1).max(253);
+/** How a netfs request is cut and sent: segments per subrequest, slots per node, send errors. */
+const netfsIo = { maxSegs: z.number().int().min(1), nodeSlots: z.number().int().min(1).max(65535), sendErrors: z.boolean() };
+/** A read that meets the end of the file: how short the file may be, how much it may shrink. */
+const netfsEof = { eofShortMax: count, truncateMax: count };
+/** An unbuffered/DIO caller's buffer: pieces of folios, maybe unaligned, at some file offset. */
+const netfsDio = { ...named, pieces: upTo(4096), orderMax: orderMax9, unaligned: z.boolean(), startMax: count };
+
 const dio = {
-  name: z.string().min(1),
-  rounds: count,
-  pagesMax: z.number().int().min(1).max(1024),
-  // Up to a PMD-sized THP; the user frames below the kernel's are 2^20.
-  orderMax: z.number().int().min(0).max(9),
+  ...named,
+  pagesMax: upTo(1024),
+  orderMax: orderMax9,
   faults: z.boolean(),
   nofault: z.boolean(),
   path: z.enum(['bounce', 'pin', 'mixed']),
@@ -21,21 +33,13 @@ const dio = {
 };
 
 const actor = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('stacking_driver'),
-    name: z.string().min(1),
-    folios: z.number().int().min(1).max(256),
-    orderMax: z.number().int().min(0).max(10),
-    limitSectors: z.number().int().min(8),
-    rounds: count,
-  }),
+  z.strictObject({ kind: z.literal('stacking_driver'), ...named, folios: upTo(256), orderMax: orderMax10, limitSectors: z.number().int().min(8) }),
   z.strictObject({
     kind: z.literal('iter_user'),
-    name: z.string().min(1),
-    rounds: count,
-    folios: z.number().int().min(1).max(256),
-    orderMax: z.number().int().min(0).max(10),
-    slotsMax: z.number().int().min(1).max(253),
+    ...named,
+    folios: upTo(256),
+    orderMax: orderMax10,
+    slotsMax: slots,
     emptyNodes: z.boolean(),
     zeroSlots: z.boolean(),
     opsMax: z.number().int().min(1),
@@ -44,84 +48,50 @@ const actor = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('bvecq_consumer'),
     name: z.string().min(1),
-    pages: z.number().int().min(1).max(4096),
-    orderMax: z.number().int().min(0).max(10),
-    nodeSlotsMax: z.number().int().min(1).max(253),
+    pages: upTo(4096),
+    orderMax: orderMax10,
+    nodeSlotsMax: slots,
     sliceMax: z.number().int().min(1),
-    sliceSlotsMax: z.number().int().min(1).max(253),
+    sliceSlotsMax: slots,
     inflightMax: z.number().int().min(1),
   }),
   z.strictObject({
     kind: z.literal('netfs_reader'),
-    name: z.string().min(1),
-    folios: z.number().int().min(1).max(4096),
-    orderMax: z.number().int().min(0).max(9),
-    rounds: count,
+    ...named,
+    folios: upTo(4096),
+    orderMax: orderMax9,
     rsize: z.number().int().min(1),
-    maxSegs: z.number().int().min(1),
-    nodeSlots: z.number().int().min(1).max(65535),
-    eofShortMax: count,
-    truncateMax: count,
+    ...netfsIo,
+    ...netfsEof,
     cached: z.boolean(),
-    sendErrors: z.boolean(),
     hazards: z.boolean(),
   }),
   z.strictObject({ kind: z.literal('dio_writer'), ...dio, reserved: z.boolean() }),
   z.strictObject({ kind: z.literal('dio_reader'), ...dio }),
-  z.strictObject({
-    kind: z.literal('netfs_dio_writer'),
-    name: z.string().min(1),
-    rounds: count,
-    pieces: z.number().int().min(1).max(4096),
-    orderMax: z.number().int().min(0).max(9),
-    unaligned: z.boolean(),
-    startMax: count,
-    wsize: z.number().int().min(1),
-    maxSegs: z.number().int().min(1),
-    nodeSlots: z.number().int().min(1).max(65535),
-    sendErrors: z.boolean(),
-  }),
-  z.strictObject({
-    kind: z.literal('netfs_dio_reader'),
-    name: z.string().min(1),
-    rounds: count,
-    pieces: z.number().int().min(1).max(4096),
-    orderMax: z.number().int().min(0).max(9),
-    unaligned: z.boolean(),
-    startMax: count,
-    eofShortMax: count,
-    truncateMax: count,
-    rsize: z.number().int().min(1),
-    maxSegs: z.number().int().min(1),
-    nodeSlots: z.number().int().min(1).max(65535),
-    sendErrors: z.boolean(),
-  }),
+  z.strictObject({ kind: z.literal('netfs_dio_writer'), ...netfsDio, wsize: z.number().int().min(1), ...netfsIo }),
+  z.strictObject({ kind: z.literal('netfs_dio_reader'), ...netfsDio, ...netfsEof, rsize: z.number().int().min(1), ...netfsIo }),
   z.strictObject({
     kind: z.literal('netfs_writeback'),
-    name: z.string().min(1),
-    rounds: count,
-    folios: z.number().int().min(1).max(4096),
-    orderMax: z.number().int().min(0).max(9),
+    ...named,
+    folios: upTo(4096),
+    orderMax: orderMax9,
     cache: z.boolean(),
     startPagesMax: count,
     wsize: z.number().int().min(1),
-    maxSegs: z.number().int().min(1),
-    nodeSlots: z.number().int().min(1).max(65535),
-    sendErrors: z.boolean(),
+    ...netfsIo,
   }),
   z.strictObject({
     kind: z.literal('bvecq_buffer'),
-    name: z.string().min(1),
-    rounds: count,
+    ...named,
     callerPages: z.number().int().min(0).max(4096),
-    orderMax: z.number().int().min(0).max(9),
-    headSlots: z.number().int().min(1).max(253),
+    orderMax: orderMax9,
+    headSlots: slots,
     growPages: z.number().int().min(0).max(4096),
     growSteps: z.number().int().min(1),
     fragmented: z.boolean(),
     opsMax: count,
     pieceMax: z.number().int().min(1),
-    pieceSlotsMax: z.number().int().min(1).max(253),
+    pieceSlotsMax: slots,
   }),
 ]);
 
