@@ -42,7 +42,7 @@ const OPTIONS = {
   'baseline-budget': { type: 'string', default: '120s' },
   'baseline-seeds': { type: 'string', default: '5' },
   'baseline-lenient': { type: 'boolean', default: false },
-  'scaling-time': { type: 'string', default: '60s' },
+  'scaling-time': { type: 'string', default: '120s' },
   'soak-time': { type: 'string', default: '10m' },
   'shrink-seeds': { type: 'string', default: '50' },
   'shrink-budget': { type: 'string', default: '30s' },
