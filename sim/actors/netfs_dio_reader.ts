@@ -9,10 +9,11 @@
  * - the collector runs the read collection whenever it is queued, and the retry once the
  *   dispatch loop has ended and the stream is quiescent.
  */
-import type { BioVec, BvsimEvent, World } from '../../core/index.ts';
+import type { World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
 import { spareSubrequests, type NetfsRunContext } from './netfs_reader.ts';
+import { allocDioBuffer } from './netfs_dio_writer.ts';
 import { netfsFsCompletion } from '../netfs_server.ts';
 
 const PAGE_SIZE = 4096;
@@ -46,23 +47,6 @@ function allDone(w: World, sh: Shared): boolean {
   return sh.issuerDone && sh.rreqs.every((id) => w.rreqs[id]?.freed === true);
 }
 
-function* allocBuffer(env: ActorEnv, p: NetfsDioReaderParams): Generator<BvsimEvent, { folios: number[]; bv: BioVec[] }, unknown> {
-  const folios: number[] = [];
-  const bv: BioVec[] = [];
-  for (let k = 0; k < p.pieces; k++) {
-    const order = env.draw.int(p.orderMax + 1);
-    const pfn = env.ids.pfn(order);
-    const fail = env.allocFails('folio');
-    yield { type: 'folio_alloc', folio: pfn, order, pfn, fail };
-    if (fail) continue;
-    folios.push(pfn);
-    const size = PAGE_SIZE * 2 ** order;
-    const offset = p.unaligned ? env.draw.int(size) : 0;
-    bv.push({ page: pfn, offset, len: p.unaligned ? 1 + env.draw.int(size - offset) : size });
-  }
-  return { folios, bv };
-}
-
 function* dispatch(env: ActorEnv, p: NetfsDioReaderParams, rreq: number): ActorProgram {
   for (let guard = 0; guard < 4096; guard++) {
     const r = env.world().rreqs[rreq];
@@ -85,7 +69,7 @@ function* dispatch(env: ActorEnv, p: NetfsDioReaderParams, rreq: number): ActorP
 }
 
 function* oneRead(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, sh: Shared): ActorProgram {
-  const { folios, bv } = yield* allocBuffer(env, p);
+  const { folios, bv } = yield* allocDioBuffer(env, p);
   const total = bv.reduce((n, b) => n + b.len, 0);
   const start = env.draw.int(p.startMax + 1);
   const iSize = start + Math.max(1, total - env.draw.int(p.eofShortMax + 1));

@@ -48,8 +48,11 @@ function allDone(w: World, sh: Shared): boolean {
   return sh.issuerDone && sh.wreqs.every((id) => w.rreqs[id]?.freed === true);
 }
 
-/** Allocates the buffer folios and the bio_vec of each (the part of the folio written from). */
-function* allocBuffer(env: ActorEnv, p: NetfsDioWriterParams): Generator<BvsimEvent, { folios: number[]; bv: BioVec[] }, unknown> {
+/**
+ * Allocates a DIO caller's buffer folios and the bio_vec of each (the part of the folio the I/O
+ * uses); the unbuffered reader's buffer is drawn the same way.
+ */
+export function* allocDioBuffer(env: ActorEnv, p: Pick<NetfsDioWriterParams, 'pieces' | 'orderMax' | 'unaligned'>): Generator<BvsimEvent, { folios: number[]; bv: BioVec[] }, unknown> {
   const folios: number[] = [];
   const bv: BioVec[] = [];
   for (let k = 0; k < p.pieces; k++) {
@@ -100,7 +103,7 @@ function* dispatch(env: ActorEnv, p: NetfsDioWriterParams, wreq: number): ActorP
 }
 
 function* oneWrite(env: ActorEnv, p: NetfsDioWriterParams, run: NetfsRunContext, sh: Shared): ActorProgram {
-  const { folios, bv } = yield* allocBuffer(env, p);
+  const { folios, bv } = yield* allocDioBuffer(env, p);
   if (folios.length > 0) {
     const wreq = env.ids.next('rreq');
     const ino = 1000 + wreq;
