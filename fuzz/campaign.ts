@@ -95,7 +95,10 @@ export function runCampaignRun(spec: RunSpec, opts: CampaignRunOptions, known: R
   let config: SimConfig | null = null;
   try {
     config = configOf(spec, opts);
-    const run = runSeedTrace(spec.seed, { mutants: opts.mutants, mode: 'mutable', config });
+    // Most runs find nothing new and their trace is dropped: run without the step digests, and
+    // run again with them (the same run: a pure function of seed and config) for a trace kept.
+    const seedOpts = { mutants: opts.mutants, mode: 'mutable', config } as const;
+    const run = runSeedTrace(spec.seed, { ...seedOpts, digests: false });
     const model = modelOptions(opts.mutants);
     const coverage = coverageOf(run.trace.steps, model);
     const findings = [...run.result.findings];
@@ -106,7 +109,7 @@ export function runCampaignRun(spec: RunSpec, opts: CampaignRunOptions, known: R
     if (found === null || known.has(findingSignature(found))) {
       return { spec, events: run.trace.steps.length, coverage, findings: findings.length, first: found, trace: null };
     }
-    const text = encodeTrace(run.trace);
+    const text = encodeTrace(runSeedTrace(spec.seed, seedOpts).trace);
     const first = confirmImmutable(text, model) ?? found;
     return { spec, events: run.trace.steps.length, coverage, findings: findings.length, first, trace: text };
   } catch (err) {

@@ -5,7 +5,7 @@
  * that re-runs the actors.
  */
 import { modelId, mutantNames, resolveMutants, type EngineMode, type Finding } from '../core/index.ts';
-import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type NetfsDesign, type RunResult, type SimConfig } from '../sim/index.ts';
+import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type NetfsDesign, type RunOptions, type RunResult, type SimConfig } from '../sim/index.ts';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceStep } from '../traces/index.ts';
 
 export interface SeedRunOptions {
@@ -16,6 +16,11 @@ export interface SeedRunOptions {
   readonly eventsMax?: number;
   /** Force the netfs design of a drawn config (or override a given one's). */
   readonly design?: NetfsDesign;
+  /**
+   * False for a run whose trace is only looked at, not kept (a campaign run without a new
+   * finding, a shrink candidate): its steps then carry no digests but the last.
+   */
+  readonly digests?: boolean;
 }
 
 export interface SeedRun {
@@ -41,14 +46,18 @@ export function configFor(seed: number, opts: Pick<SeedRunOptions, 'config' | 'e
 
 export function runSeedTrace(seed: number, opts: SeedRunOptions): SeedRun {
   const config = configFor(seed, opts);
-  const result = runSeed(config, seed, { model: modelOptions(opts.mutants), mode: opts.mode });
+  const result = runSeed(config, seed, runOptions(opts));
   return { seed, config, result, trace: traceOf(seed, config, opts.mutants, result) };
 }
 
 /** Re-runs the actors of `config` from an edited choice sequence (shrinking, --from-choices). */
 export function runChoicesTrace(seed: number, config: SimConfig, choices: Partial<ChoiceLog>, opts: SeedRunOptions): SeedRun {
-  const result = rerunChoices(config, choices, { model: modelOptions(opts.mutants), mode: opts.mode });
+  const result = rerunChoices(config, choices, runOptions(opts));
   return { seed, config, result, trace: traceOf(seed, config, opts.mutants, result) };
+}
+
+function runOptions(opts: SeedRunOptions): RunOptions {
+  return { model: modelOptions(opts.mutants), mode: opts.mode, ...(opts.digests === false ? { digestEvery: 0 } : {}) };
 }
 
 export function traceOf(seed: number, config: SimConfig, mutants: readonly string[], result: RunResult): Trace {

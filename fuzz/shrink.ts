@@ -14,7 +14,8 @@ import { judgeEvents, shrinkEvents, type EventItem } from './shrink_events.ts';
 import { enterStageTwo, sameFinding, searchCtx, type SearchCtx, type ShrinkProgress, type StopQuery, type StopReason } from './shrink_search.ts';
 
 export type { ShrinkProgress, StopQuery, StopReason } from './shrink_search.ts';
-export { judgeEvents } from './shrink_events.ts';
+export { budgetStop, STAGE_ONE_SHARE } from './shrink_search.ts';
+export { judgeEvents, judgeWithoutRejected } from './shrink_events.ts';
 
 /** What a stage-2 result says in its header config: why its footer has no choice sequence. */
 export const SHRUNK_EVENTS_NOTE = {

@@ -1,8 +1,8 @@
 /**
  * Shrinking, stage 1 (DESIGN "Choices, not dice"): edit the run's choice sequence and config
- * and re-run the actors, so the smaller trace still tells the causal story. Passes: simplify
- * the config (drop actors, pct→random, fault and short rates to 0, fewer folios and rounds,
- * a smaller eventsMax), delete chunks of each stream's choices, lower each choice. A candidate
+ * and re-run the actors, so the smaller trace still tells the causal story. First the run is
+ * made to stop at its first finding; then passes simplify the config (drop actors,
+ * pct→random, fault and short rates to 0, fewer folios and rounds, a smaller eventsMax), delete chunks of each stream's choices, lower each choice. A candidate
  * is kept when its first finding matches and its size key — (events, choices, sum of choices,
  * config weight) — is smaller, so every kept candidate makes progress and the search ends.
  */
@@ -48,9 +48,12 @@ const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] 
   { field: 'zeroSlots', min: 0 },
 ];
 
-/** Runs a spec once: the starting point of stage 1, and `--from-choices`. */
-export function runSpec(spec: ChoiceRunSpec): SeedRun {
-  return runChoicesTrace(spec.seed, spec.config, spec.choices, { mutants: spec.mutants, mode: spec.mode });
+/**
+ * Runs a spec once: the starting point of stage 1, and `--from-choices`. A candidate is run
+ * without step digests (`digests: false`); the run stage 1 ends with is run again with them.
+ */
+export function runSpec(spec: ChoiceRunSpec, digests = true): SeedRun {
+  return runChoicesTrace(spec.seed, spec.config, spec.choices, { mutants: spec.mutants, mode: spec.mode, digests });
 }
 
 /** Stage 1 from `start` (whose first finding is the target); returns the smallest run found. */
@@ -69,6 +72,8 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
     return accepted;
   };
   const get = (): Best => state.best;
+  // The story ends at its bug: every later candidate then runs only that far.
+  if (spec.config.stopAtFinding !== true) attempt({ ...spec.config, stopAtFinding: true }, state.best.choices);
   // Rounds until one changes nothing (a fixpoint) or the budget is spent.
   while (ctx.stop === null) {
     const a = configPass(ctx, get, attempt);
@@ -76,14 +81,14 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
     const c = lowerPass(ctx, get, attempt);
     if (!a && !b && !c) break;
   }
-  return state.best.run;
+  return state.best.run === start ? start : runSpec({ ...spec, config: state.best.config, choices: state.best.choices });
 }
 
 type Attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>) => boolean;
 
 function runCandidate(ctx: SearchCtx, spec: ChoiceRunSpec): SeedRun | null {
   try {
-    return runSpec(spec);
+    return runSpec(spec, false);
   } catch (err) {
     // An edited config or choice log made the simulator throw: a simulator bug, which the
     // shrinker reports in its summary rather than dying on.

@@ -4,7 +4,8 @@
  * simplify arguments where it is cheap — lower sizes, offsets, counts and statuses, and turn
  * a failed allocation into a successful one. Ids are left alone: a lowered id names an object
  * that does not exist. A candidate is valid only if the model accepts every event (no
- * rejection) and its first finding has the target's kind and id. With mutant flags on, the
+ * rejection; events the model would reject are dropped with the deletion that orphaned them)
+ * and its first finding has the target's kind and id. With mutant flags on, the
  * finding must also still be the mutant's: deleting events freely can turn a correct caller
  * into one the fixed kernel warns about just the same (advance a position past the data it
  * was never given), so a candidate on which the clean model reports the target at or before
@@ -54,11 +55,13 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
   const differential = Object.values(model.mutants).some((on) => on) && 'first' in startVerdict && mutantOnly(start, ctx.target, startVerdict.at, mode);
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
-    const v = judgeEvents(cand.map((x) => x.event), model, mode);
+    const { kept, verdict } = judgeWithoutRejected(cand, model, mode);
+    // A recipe may have touched the working copy before rejecting: the survivors are judged afresh.
+    const v = kept.length === cand.length ? verdict : judgeEvents(kept.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
-    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(cand, ctx.target, v.at, mode));
+    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(kept, ctx.target, v.at, mode));
     if (accepted) {
-      state.best = cand;
+      state.best = kept;
       ctx.accepted++;
     }
     ctx.budget.onProgress({ stage: 2, tried: ctx.tried, accepted: ctx.accepted, events: state.best.length, improved: accepted, first });
@@ -75,6 +78,29 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     if (!a && !b) break;
   }
   return state.best;
+}
+
+/**
+ * The candidate without the events the model rejects, in one pass: deleting an object's
+ * creation also deletes every later event that names it (and, in turn, what those created),
+ * so one deletion removes a whole lifetime instead of being refused. With nothing rejected,
+ * `verdict` is the candidate's own.
+ */
+export function judgeWithoutRejected(items: readonly EventItem[], model: ModelOptions, mode: EngineMode): { kept: EventItem[]; verdict: EventsVerdict } {
+  const engine = createEngine(mode, model);
+  const kept: EventItem[] = [];
+  let first: Finding | undefined;
+  let at = -1;
+  for (const item of items) {
+    const out = engine.step(item.event);
+    if (out.rejection !== null) continue;
+    if (first === undefined && out.findings.length > 0) {
+      first = out.findings[0];
+      at = kept.length;
+    }
+    kept.push(item);
+  }
+  return { kept, verdict: { first, at } };
 }
 
 /**

@@ -37,6 +37,20 @@ export interface ShrinkBudget {
   readonly onProgress: (p: ShrinkProgress) => void;
 }
 
+/**
+ * The part of a time budget stage 1 may use when stage 2 comes after it: re-running the actors
+ * is the slow stage, and stage 2 is what makes a trace hand-readable.
+ */
+export const STAGE_ONE_SHARE = 0.5;
+
+/**
+ * The `shouldStop` of a wall-clock budget: stage 1 stops at its share when stage 2 follows,
+ * stage 2 at the whole budget. `elapsedMs` is the caller's clock (fuzz/ keeps none).
+ */
+export function budgetStop(elapsedMs: () => number, budgetMs: number): (q: StopQuery) => boolean {
+  return (q) => elapsedMs() >= (q.stageTwoFollows ? budgetMs * STAGE_ONE_SHARE : budgetMs);
+}
+
 /** The running count of one shrink, shared by its stages. */
 export interface SearchCtx {
   readonly budget: ShrinkBudget;

@@ -21,6 +21,11 @@ export interface SimConfig {
   readonly device: { readonly shortRate: Ratio; readonly errorRate: Ratio; readonly weight: number };
   /** The netfs buffer design of the run (default `cursor`). */
   readonly design?: NetfsDesign;
+  /**
+   * End the run at the step that reports its first finding: no drain, no quiescence checks.
+   * Shrinking sets it, so a shrunk story ends at its bug (and each candidate costs only that much).
+   */
+  readonly stopAtFinding?: boolean;
 }
 
 export interface DrawOptions {

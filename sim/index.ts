@@ -20,7 +20,7 @@ export type { SchedulerPolicy } from './scheduler.ts';
 export interface RunOptions {
   readonly model: ModelOptions;
   readonly mode: EngineMode;
-  /** Digest cadence for the trace (default 64, the trace format's). */
+  /** Digest cadence for the trace (default 64, the trace format's; 0: the last step's only). */
   readonly digestEvery?: number;
 }
 
@@ -42,6 +42,7 @@ export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOpti
       mode: opts.mode,
       deviceWeight: config.device.weight,
       digestEvery: opts.digestEvery ?? 64,
+      stopAtFinding: config.stopAtFinding === true,
     },
     source,
   );

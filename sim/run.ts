@@ -24,8 +24,13 @@ export interface RunSetup {
   readonly mode: EngineMode;
   /** Relative scheduling weight of device completions against actor calls (random policy). */
   readonly deviceWeight: number;
-  /** A state digest is taken after every `digestEvery`-th step and after the last. */
+  /**
+   * A state digest is taken after every `digestEvery`-th step and after the last; 0 takes only
+   * the last (a run whose trace is not kept: hashing the whole state is costly).
+   */
   readonly digestEvery: number;
+  /** End the run right after the step that reports the first finding (SimConfig.stopAtFinding). */
+  readonly stopAtFinding: boolean;
 }
 
 export interface RunStep {
@@ -77,7 +82,7 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
       throw new Error(`${by} proposed a malformed ${event.type} at step ${steps.length}: ${outcome.rejection.message} (${outcome.rejection.field})`);
     }
     const step: RunStep = { event, outcome, by };
-    if (steps.length % setup.digestEvery === setup.digestEvery - 1) step.digest = engine.digest();
+    if (setup.digestEvery > 0 && steps.length % setup.digestEvery === setup.digestEvery - 1) step.digest = engine.digest();
     steps.push(step);
     findings.push(...outcome.findings);
     return outcome;
@@ -99,13 +104,17 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     }
     if (enabled.length === 0) break;
     enabled[scheduler.pick(enabled, step)]?.run();
+    if (setup.stopAtFinding && findings.length > 0) break;
   }
-  const quiesced = engine.peek().halted === null && actors.every((a) => a.pending === null) && setup.devices.every((d) => d.inflight(engine.peek()).length === 0);
+  // A run stopped at its first finding is over by request: no quiescence, no stuck report.
+  const stopped = setup.stopAtFinding && findings.length > 0;
+  const quiesced = !stopped && engine.peek().halted === null && actors.every((a) => a.pending === null) && setup.devices.every((d) => d.inflight(engine.peek()).length === 0);
   if (quiesced) apply({ type: 'sim.quiesce' }, 'sim');
-  else if (engine.peek().halted === null) findings.push(stuckFinding(actors));
+  else if (!stopped && engine.peek().halted === null) findings.push(stuckFinding(actors));
   const last = steps[steps.length - 1];
-  if (last !== undefined) last.digest = engine.digest();
-  return { steps, findings, choices: source.log, digest: engine.digest(), quiesced };
+  const digest = engine.digest();
+  if (last !== undefined) last.digest = digest;
+  return { steps, findings, choices: source.log, digest, quiesced };
 }
 
 function runActor(a: LiveActor, apply: (e: BvsimEvent, by: string) => StepOutcome): void {

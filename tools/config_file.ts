@@ -109,6 +109,7 @@ export const simConfigSchema = z.strictObject({
   allocFailRate: ratio,
   device: z.strictObject({ shortRate: ratio, errorRate: ratio, weight: z.number().int().min(1) }),
   design: z.enum(['cursor', 'rolling']).exactOptional(),
+  stopAtFinding: z.boolean().exactOptional(),
 });
 
 /** Parses config JSON text; on error returns `field: what` for the caller to prefix with the file. */

@@ -4,7 +4,7 @@
 // the same input, and no candidate whose first finding differs is ever accepted.
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, resolveMutants, type BvsimEvent, type Finding } from '../../core/index.ts';
-import { runChoicesTrace, shrinkTrace, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
+import { judgeWithoutRejected, runChoicesTrace, shrinkTrace, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
 import { decodeTrace, encodeTrace, replayTrace, type Trace } from '../../traces/index.ts';
 import { checkSimConfig } from '../../tools/config_file.ts';
 import { NOT_QUIESCED, REGRESSIONS, regression, SEED, simulated, SLAB } from './shrink_fixtures.ts';
@@ -118,6 +118,25 @@ describe('shrinkTrace, stage 2 (events)', () => {
     expect(clean).toEqual({ ok: false, message: 'no finding: nothing to shrink' });
     const rejected = shrinkTrace({ trace: { ...input, steps: input.steps.slice(2) }, run: null });
     expect(rejected.ok === false && rejected.message).toMatch(/the model rejects step 0/);
+  });
+});
+
+describe('judgeWithoutRejected (stage 2 deletes a lifetime at once)', () => {
+  it("should drop every event orphaned by a deleted creation, and judge what is left", () => {
+    const events: BvsimEvent[] = [
+      { type: 'folio_alloc', folio: 1, order: 0, pfn: 16, fail: false },
+      { type: 'folio_get', folio: 2 },
+      { type: 'kbuf_alloc', buf: 0, size: 64 },
+      { type: 'kvec_array', kvec: 0, iov: [{ buf: 0, offset: 0, len: 64 }] },
+      { type: 'folio_put', folio: 2 },
+      { type: 'folio_put', folio: 1 },
+      { type: 'folio_put', folio: 1 },
+    ];
+    const { kept, verdict } = judgeWithoutRejected(events.map((event) => ({ event })), { mutants: {} }, 'mutable');
+    // Folio 2 was never allocated (its allocation was deleted): both its events go with it.
+    expect(kept.map((k) => k.event)).toEqual([events[0], events[2], events[3], events[5], events[6]]);
+    expect('first' in verdict && sig(verdict.first)).toBe('bug.folio.put_underflow');
+    expect('first' in verdict && verdict.at).toBe(4);
   });
 });
 

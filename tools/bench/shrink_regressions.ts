@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findingSignature, type Finding } from '../../core/index.ts';
-import { runSeedTrace, shrinkTrace, type ShrinkReport } from '../../fuzz/index.ts';
+import { budgetStop, runSeedTrace, shrinkTrace, type ShrinkReport } from '../../fuzz/index.ts';
 import { decodeTrace, type Trace } from '../../traces/index.ts';
 import { simRunOf } from '../sim_trace.ts';
 
@@ -57,7 +57,7 @@ function shrinkOne(trace: Trace, o: ShrinkBenchOptions): Shrunk | null {
   const started = o.now();
   const out = shrinkTrace(
     { trace, run: sim.ok ? sim.run : null },
-    { shouldStop: (q) => o.now() - started >= (q.stageTwoFollows ? o.budgetMs / 2 : o.budgetMs) },
+    { shouldStop: budgetStop(() => o.now() - started, o.budgetMs) },
   );
   return out.ok ? { report: out.report, seconds: (o.now() - started) / 1000 } : null;
 }

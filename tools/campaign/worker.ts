@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { findingSignature } from '../../core/index.ts';
-import { runCampaignRun, shrinkTrace, type RunSummary } from '../../fuzz/index.ts';
+import { budgetStop, runCampaignRun, shrinkTrace, type RunSummary } from '../../fuzz/index.ts';
 import { decodeTrace, encodeTrace } from '../../traces/index.ts';
 import { simRunOf } from '../sim_trace.ts';
 import type { FromWorker, ShrinkResult, ToWorker, WorkerInit } from './protocol.ts';
@@ -32,11 +32,13 @@ function shrink(m: Extract<ToWorker, { type: 'shrink' }>): ShrinkResult {
   const decoded = decodeTrace(m.text);
   if (!decoded.ok) return { ok: false, why: `the trace does not decode: line ${decoded.error.line}: ${decoded.error.message}` };
   const sim = simRunOf(decoded.value);
-  const deadline = performance.now() + m.budgetMs;
+  const started = performance.now();
+  const byBudget = budgetStop(() => performance.now() - started, m.budgetMs);
   try {
     const out = shrinkTrace(
       { trace: decoded.value, run: sim.ok ? sim.run : null },
-      { shouldStop: () => Atomics.load(stop, 0) !== 0 || performance.now() >= deadline },
+      // Stage 1 stops at its share of the budget, so that stage 2 always gets the rest.
+      { shouldStop: (q) => Atomics.load(stop, 0) !== 0 || byBudget(q) },
     );
     if (!out.ok) return { ok: false, why: out.message };
     if (findingSignature(out.report.target) !== m.signature) return { ok: false, why: `shrinking kept ${findingSignature(out.report.target)}, not ${m.signature}` };

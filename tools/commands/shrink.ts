@@ -4,7 +4,7 @@
  * Progress goes to stderr; the summary `events N → M in T s` to stdout. Exit 1 when the shrunk
  * trace has the finding (the normal case), 4 on a bad input trace or one with no finding.
  */
-import { shrinkTrace, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
+import { budgetStop, shrinkTrace, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
 import { decodeTrace, encodeTrace, formatTraceError } from '../../traces/index.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 import { simRunOf } from '../sim_trace.ts';
@@ -18,9 +18,6 @@ export interface ShrinkArgs {
   readonly candidatesMax: number | null;
   readonly mode: 'immutable' | 'mutable';
 }
-
-/** The part of the time budget stage 1 may use when stage 2 comes after it. */
-const STAGE_ONE_SHARE = 0.5;
 
 /** At most one progress line per this many milliseconds, besides one per stage. */
 const PROGRESS_EVERY_MS = 1000;
@@ -52,8 +49,7 @@ export function runShrink(args: ShrinkArgs, io: Io): ExitCode {
   const result = shrinkTrace(
     { trace: decoded.value, run: sim.ok ? sim.run : null, ...(sim.ok ? {} : { noRunReason: sim.why }) },
     {
-      // Stage 1 (re-running actors) is the slow one: it gets half the time when stage 2 follows.
-      shouldStop: (q) => now() - started >= (q.stageTwoFollows ? args.budgetMs * STAGE_ONE_SHARE : args.budgetMs),
+      shouldStop: budgetStop(() => now() - started, args.budgetMs),
       ...(args.candidatesMax !== null ? { candidatesMax: args.candidatesMax } : {}),
       onProgress: progressPrinter(io, now),
       mode: args.mode,
