@@ -9,7 +9,7 @@ import { resolveMutants, type EngineMode, type Finding, type ModelOptions } from
 import type { ChoiceLog, SimConfig } from '../sim/index.ts';
 import { recordTrace, type Trace } from '../traces/index.ts';
 import type { SeedRun } from './run_trace.ts';
-import { runSpec, shrinkChoices, type ChoiceRunSpec } from './shrink_choices.ts';
+import { runSpec, shrinkChoices, STAGE_ONE_PLATEAU, type ChoiceRunSpec } from './shrink_choices.ts';
 import { judgeEvents, shrinkEvents, type EventItem } from './shrink_events.ts';
 import { enterStageTwo, sameFinding, searchCtx, type SearchCtx, type ShrinkProgress, type StopQuery, type StopReason } from './shrink_search.ts';
 
@@ -86,6 +86,7 @@ export function shrinkTrace(input: ShrinkInput, opts: ShrinkOptions = {}): Shrin
     current = shrinkChoices(ctx, plan.value.stage1.spec, plan.value.stage1.start).trace;
     stage = 1;
     if (ctx.stop === 'should-stop' && plan.value.replayable) plan.value.notes.push(`stage 1 stopped after ${ctx.tried} candidates, at its share of the budget`);
+    if (ctx.stop === 'plateau') plan.value.notes.push(`stage 1 ended after ${ctx.tried} candidates: the last ${STAGE_ONE_PLATEAU} made no run shorter`);
   }
   enterStageTwo(ctx);
   if (plan.value.replayable && ctx.stop === null) {

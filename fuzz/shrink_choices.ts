@@ -4,7 +4,8 @@
  * made to stop at its first finding; then passes simplify the config (drop actors,
  * pct→random, fault and short rates to 0, fewer folios and rounds, a smaller eventsMax), delete chunks of each stream's choices, lower each choice. A candidate
  * is kept when its first finding matches and its size key — (events, choices, sum of choices,
- * config weight) — is smaller, so every kept candidate makes progress and the search ends.
+ * config weight) — is smaller, so every kept candidate makes progress and the search ends;
+ * with stage 2 to follow, it also ends on a plateau of candidates that shorten nothing.
  */
 import type { EngineMode } from '../core/index.ts';
 import { STREAMS, type ActorConfig, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
@@ -59,12 +60,15 @@ export function runSpec(spec: ChoiceRunSpec, digests = true): SeedRun {
 /** Stage 1 from `start` (whose first finding is the target); returns the smallest run found. */
 export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRun): SeedRun {
   const state = { best: bestOf(spec.config, start) };
+  let shorterAt = ctx.tried;
   const attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>): boolean => {
+    if (ctx.stageTwoFollows && ctx.stop === null && ctx.tried - shorterAt >= STAGE_ONE_PLATEAU) ctx.stop = 'plateau';
     if (!spend(ctx)) return false;
     const run = runCandidate(ctx, { ...spec, config, choices });
     const first = run?.result.findings[0] ?? null;
     const accepted = run !== null && sameFinding(first ?? undefined, ctx.target) && compareKeys(keyOf(config, run), state.best.key) < 0;
     if (accepted) {
+      if (run.result.steps.length < state.best.run.result.steps.length) shorterAt = ctx.tried;
       state.best = bestOf(config, run);
       ctx.accepted++;
     }
@@ -83,6 +87,12 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
   }
   return state.best.run === start ? start : runSpec({ ...spec, config: state.best.config, choices: state.best.choices });
 }
+
+/**
+ * With stage 2 to follow, stage 1 ends once this many candidates in a row made no run shorter:
+ * the rest of its search only trims choices, and stage 2 cuts events far faster.
+ */
+export const STAGE_ONE_PLATEAU = 200;
 
 type Attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>) => boolean;
 

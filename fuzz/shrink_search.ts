@@ -6,7 +6,8 @@
  */
 import type { Finding } from '../core/index.ts';
 
-export type StopReason = 'done' | 'should-stop' | 'candidates';
+/** `plateau` ends stage 1 alone (stage 2 then starts); the others end the shrink. */
+export type StopReason = 'done' | 'should-stop' | 'candidates' | 'plateau';
 
 export interface ShrinkProgress {
   readonly stage: 1 | 2;
@@ -79,11 +80,11 @@ export function spend(ctx: SearchCtx): boolean {
   return true;
 }
 
-/** Moves to stage 2; a stop that `shouldStop` gave stage 1 alone is asked again. */
+/** Moves to stage 2; a stop that `shouldStop` or a plateau gave stage 1 alone is asked again. */
 export function enterStageTwo(ctx: SearchCtx): void {
   ctx.stage = 2;
   ctx.stageTwoFollows = false;
-  if (ctx.stop === 'should-stop') ctx.stop = null;
+  if (ctx.stop === 'should-stop' || ctx.stop === 'plateau') ctx.stop = null;
 }
 
 /** The acceptance rule of both stages: the first finding has the target's kind and id. */

@@ -81,6 +81,7 @@ const STOPPED: Readonly<Record<ShrinkReport['stopped'], string>> = {
   done: 'no smaller candidate left',
   'should-stop': 'time budget spent',
   candidates: 'candidate budget spent',
+  plateau: 'stage 1 made no run shorter for a while',
 };
 
 function printReport(out: string, r: ShrinkReport, io: Io): void {
