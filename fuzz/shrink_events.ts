@@ -11,7 +11,7 @@
  * was never given), so a candidate on which the clean model reports the target at or before
  * the step the mutant does is refused — unless the input itself was like that.
  */
-import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
+import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type World } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
 import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
@@ -55,9 +55,9 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
   const differential = Object.values(model.mutants).some((on) => on) && 'first' in startVerdict && mutantOnly(start, ctx.target, startVerdict.at, mode);
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
-    const { kept, verdict } = judgeWithoutRejected(cand, model, mode);
+    const { kept, verdict, same } = judgeWithoutRejected(cand, model, mode);
     // A recipe may have touched the working copy before rejecting: the survivors are judged afresh.
-    const v = kept.length === cand.length ? verdict : judgeEvents(kept.map((x) => x.event), model, mode);
+    const v = same ? verdict : judgeEvents(kept.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
     const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(kept, ctx.target, v.at, mode));
     if (accepted) {
@@ -83,24 +83,65 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
 /**
  * The candidate without the events the model rejects, in one pass: deleting an object's
  * creation also deletes every later event that names it (and, in turn, what those created),
- * so one deletion removes a whole lifetime instead of being refused. With nothing rejected,
- * `verdict` is the candidate's own.
+ * so one deletion removes a whole lifetime instead of being refused. An event refused for a
+ * quantity (a completion of more bytes than the smaller bio now has) is kept with the largest
+ * value the model accepts instead. `verdict` is the candidate's own when nothing was dropped
+ * or edited (`same`); otherwise the caller judges `kept` afresh.
  */
-export function judgeWithoutRejected(items: readonly EventItem[], model: ModelOptions, mode: EngineMode): { kept: EventItem[]; verdict: EventsVerdict } {
+export function judgeWithoutRejected(items: readonly EventItem[], model: ModelOptions, mode: EngineMode): { kept: EventItem[]; verdict: EventsVerdict; same: boolean } {
   const engine = createEngine(mode, model);
   const kept: EventItem[] = [];
   let first: Finding | undefined;
   let at = -1;
+  let same = true;
   for (const item of items) {
-    const out = engine.step(item.event);
-    if (out.rejection !== null) continue;
+    let out = engine.step(item.event);
+    let event = item.event;
+    if (out.rejection !== null) {
+      same = false;
+      const field = out.rejection.field;
+      const repaired = QUANTITY_FIELDS.includes(field) ? largestAccepted(engine.snapshot(), item.event, field, model, mode) : null;
+      if (repaired === null) continue;
+      event = repaired;
+      out = engine.step(event);
+      if (out.rejection !== null) continue;
+    }
     if (first === undefined && out.findings.length > 0) {
       first = out.findings[0];
       at = kept.length;
     }
-    kept.push(item);
+    kept.push(event === item.event ? item : { ...item, event });
   }
-  return { kept, verdict: { first, at } };
+  return { kept, verdict: { first, at }, same };
+}
+
+/**
+ * The event with quantity `field` lowered to the largest value the model accepts from state
+ * `base` (a binary search: these limits are upper bounds), or null when no value below the
+ * refused one is accepted.
+ */
+function largestAccepted(base: World, e: BvsimEvent, field: string, model: ModelOptions, mode: EngineMode): BvsimEvent | null {
+  const v = fieldOf(e, field);
+  if (typeof v !== 'number' || v <= 0) return null;
+  const accepted = (x: number): BvsimEvent | null => {
+    const edited = editEvent(e, field, x);
+    return edited !== null && createEngine(mode, model, base).step(edited).rejection === null ? edited : null;
+  };
+  let best = accepted(0);
+  if (best === null) return null;
+  let lo = 1;
+  let hi = v - 1;
+  while (lo <= hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const edited = accepted(mid);
+    if (edited === null) {
+      hi = mid - 1;
+    } else {
+      best = edited;
+      lo = mid + 1;
+    }
+  }
+  return best;
 }
 
 /**

@@ -140,6 +140,23 @@ describe('judgeWithoutRejected (stage 2 deletes a lifetime at once)', () => {
   });
 });
 
+describe('judgeWithoutRejected, a quantity refused after a deletion', () => {
+  it('should keep the event with the largest value the model accepts', () => {
+    const events: BvsimEvent[] = [
+      { type: 'folio_alloc', folio: 1, order: 0, pfn: 16, fail: false },
+      { type: 'bio_alloc', bio: 0, nr_vecs: 2, opf: 0, max_vecs: 2, fail: false },
+      { type: 'bio_add_folio', bio: 0, folio: 1, len: 4096, offset: 0 },
+      // Folio 2's allocation was deleted: its add goes, and the bio is 4096 bytes smaller.
+      { type: 'bio_add_folio', bio: 0, folio: 2, len: 4096, offset: 0 },
+      { type: 'submit_bio', bio: 0, io: 0 },
+      { type: 'sim.device_complete', io: 0, bytes: 8192, error: 0 },
+    ];
+    const { kept, same } = judgeWithoutRejected(events.map((event) => ({ event })), { mutants: {} }, 'mutable');
+    expect(same).toBe(false);
+    expect(kept.map((k) => k.event)).toEqual([events[0], events[1], events[2], events[4], { type: 'sim.device_complete', io: 0, bytes: 4096, error: 0 }]);
+  });
+});
+
 describe('shrinkTrace, stage 1 (choices and config)', () => {
   it('should shrink a run through both stages, keeping bug biovec_slab.too_many_vecs', () => {
     const start = simulated(SLAB);
