@@ -9,7 +9,7 @@
  */
 import type { StepCtx } from './ctx.ts';
 import type { RecipeTable } from './recipe.ts';
-import type { Bvecq, BvecqId, BvecqMemType, World } from './state.ts';
+import type { BioVec, Bvecq, BvecqId, BvecqMemType, World } from './state.ts';
 import { checkNewId, folioOfPfn, lookupLive } from './lookup.ts';
 import { folio_put, unpin_user_pages_of, ZERO_PFN } from './folio.ts';
 import { U16_MAX, u16, u32 } from './kernel_int.ts';
@@ -23,8 +23,8 @@ export type BvecqEvent =
   | { type: 'bvecq_put'; bvecq: BvecqId };
 
 export function newBvecq(max_slots: number, mem_type: BvecqMemType): Bvecq {
-  const bv = [];
-  for (let s = 0; s < max_slots; s++) bv.push({ page: null, offset: 0, len: 0 });
+  // Array.from sizes the array exactly; pushes would leave room for 17 slots in every node kept.
+  const bv = Array.from({ length: max_slots }, (): BioVec => ({ page: null, offset: 0, len: 0 }));
   return { next: null, prev: null, ref: 1, nr_slots: 0, max_slots, mem_type, inline_bv: true, bv, freed: false };
 }
 

@@ -75,7 +75,8 @@ export function readSlot(q: Bvecq, id: BvecqId, slot: number, ctx: StepCtx, fn: 
 /** `a + b` stored into an `unsigned int`, exact for any a, b below 2^53; the wrap is recorded. */
 export function u32Sum(a: number, b: number, field: string, ctx: StepCtx): number {
   const TWO_32 = UINT_MAX + 1;
-  const wrapped = ((a % TWO_32) + (b % TWO_32)) % TWO_32;
+  // Without a wrap the sum stands, unboxed (see kernel_int.ts mod()).
+  const wrapped = a >= 0 && b >= 0 && a + b < TWO_32 ? a + b : ((a % TWO_32) + (b % TWO_32)) % TWO_32;
   if (a + b !== wrapped) ctx.wrap({ field, value: a + b, wrapped });
   return wrapped;
 }

@@ -87,6 +87,20 @@ class StepContext implements StepCtx {
   }
 }
 
+/**
+ * Whether entry `k` of the event's touched list repeats an earlier one, so a checker looks at
+ * each object once without building a set for the usual one or two entries.
+ */
+export function touchedBefore(ctx: StepCtx, k: number): boolean {
+  const t = ctx.touched[k];
+  if (t === undefined) return false;
+  for (let j = 0; j < k; j++) {
+    const u = ctx.touched[j];
+    if (u !== undefined && u.kind === t.kind && u.id === t.id) return true;
+  }
+  return false;
+}
+
 export function makeCtx(i: number, opts: ModelOptions): StepCtx {
   return new StepContext(i, opts);
 }

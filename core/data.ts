@@ -44,30 +44,49 @@ export function writeData(runs: DataRun[], at: number, pieces: readonly DataPiec
   }
 }
 
+/**
+ * Replaces the runs overlapping [at, at + p.len) with what is left of them and the new piece,
+ * in place. The runs are kept in canonical form (sorted, disjoint, neighbours with one label
+ * merged), so only the edges of the written range can merge.
+ */
 function writeOne(runs: DataRun[], at: number, p: DataPiece): void {
   if (p.len === 0) return;
   const end = at + p.len;
-  const kept: DataRun[] = [];
-  for (const r of runs) {
-    const rEnd = r.at + r.len;
-    if (rEnd <= at || r.at >= end) {
-      kept.push({ at: r.at, len: r.len, src: r.src, off: r.off });
-      continue;
+  let i = 0;
+  while (i < runs.length && runEnd(runs[i]) <= at) i++;
+  let j = i;
+  while (j < runs.length && (runs[j]?.at ?? end) < end) j++;
+  const first = runs[i];
+  const last = runs[j - 1];
+  const head = j > i && first !== undefined && first.at < at ? { at: first.at, len: at - first.at, src: first.src, off: first.off } : null;
+  const mid = p.src !== null ? { at, len: p.len, src: p.src, off: p.off } : null;
+  const tail = j > i && last !== undefined && runEnd(last) > end ? { at: end, len: runEnd(last) - end, src: last.src, off: last.off + (end - last.at) } : null;
+  // Into the slots of the replaced runs first: most writes put back as many runs as they
+  // replace, and a splice() with a spread allocates its arguments and its result.
+  let k = put(runs, i, j, head);
+  k = put(runs, k, j, mid);
+  k = put(runs, k, j, tail);
+  if (k < j) runs.splice(k, j - k);
+  for (let m = Math.min(k, runs.length - 1); m > 0 && m >= i; m--) {
+    const a = runs[m - 1];
+    const b = runs[m];
+    if (a !== undefined && b !== undefined && a.src === b.src && a.at + a.len === b.at && a.off + a.len === b.off) {
+      a.len += b.len;
+      runs.splice(m, 1);
     }
-    if (r.at < at) kept.push({ at: r.at, len: at - r.at, src: r.src, off: r.off });
-    if (rEnd > end) kept.push({ at: end, len: rEnd - end, src: r.src, off: r.off + (end - r.at) });
   }
-  if (p.src !== null) kept.push({ at, len: p.len, src: p.src, off: p.off });
-  kept.sort((a, b) => a.at - b.at);
-  runs.length = 0;
-  for (const r of kept) {
-    const last = runs[runs.length - 1];
-    if (last && last.src === r.src && last.at + last.len === r.at && last.off + last.len === r.off) {
-      last.len += r.len;
-    } else {
-      runs.push(r);
-    }
-  }
+}
+
+/** Stores `r` at `k`, over a replaced run while `k < j`, else inserted; returns the next slot. */
+function put(runs: DataRun[], k: number, j: number, r: DataRun | null): number {
+  if (r === null) return k;
+  if (k < j) runs[k] = r;
+  else runs.splice(k, 0, r);
+  return k + 1;
+}
+
+function runEnd(r: DataRun | undefined): number {
+  return r === undefined ? Infinity : r.at + r.len;
 }
 
 /** A single piece labelling `len` bytes of `src` from `off`. */

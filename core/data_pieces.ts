@@ -5,7 +5,7 @@
  * snapshot). Zero bytes are labelled `zero`; their offset carries no meaning.
  */
 import type { DataRun } from './state.ts';
-import { readData, writeData, type DataPiece } from './data.ts';
+import { writeData, type DataPiece } from './data.ts';
 
 export const ZERO_SRC = 'zero';
 
@@ -61,20 +61,75 @@ export function normalizePieces(pieces: readonly DataPiece[]): DataPiece[] {
   return out;
 }
 
-/** The first byte at which two piece lists of the same length differ, or -1. */
+/** Whether two byte labels are the same: offsets count only for real sources. */
+function sameLabel(a: string | null, aOff: number, b: string | null, bOff: number): boolean {
+  return a === b && (a === null || a === ZERO_SRC || aOff === bOff);
+}
+
+/**
+ * The first byte at which two piece lists differ, or -1 when they label the same bytes; a
+ * list that ends first differs where it ends. Compares byte labels, so two lists with the
+ * same canonical form (normalizePieces) are equal. Walks both lists in step without copying
+ * them: it runs for every byte a copy writes.
+ */
 export function firstDifference(a: readonly DataPiece[], b: readonly DataPiece[]): number {
-  const x = normalizePieces(a);
-  const y = normalizePieces(b);
+  let i = 0;
+  let j = 0;
+  let ai = 0;
+  let bj = 0;
   let pos = 0;
-  for (let k = 0; k < x.length && k < y.length; k++) {
-    const p = x[k];
-    const q = y[k];
-    if (p === undefined || q === undefined) break;
-    if (p.src !== q.src || (p.src !== null && p.src !== ZERO_SRC && p.off !== q.off)) return pos;
-    if (p.len !== q.len) return pos + Math.min(p.len, q.len);
-    pos += p.len;
+  for (;;) {
+    let p = a[i];
+    while (p !== undefined && ai >= p.len) {
+      p = a[++i];
+      ai = 0;
+    }
+    let q = b[j];
+    while (q !== undefined && bj >= q.len) {
+      q = b[++j];
+      bj = 0;
+    }
+    if (p === undefined || q === undefined) return p === q ? -1 : pos;
+    if (!sameLabel(p.src, p.off + ai, q.src, q.off + bj)) return pos;
+    const step = Math.min(p.len - ai, q.len - bj);
+    ai += step;
+    bj += step;
+    pos += step;
   }
-  return x.length === y.length ? -1 : pos;
+}
+
+/**
+ * firstDifference(readData(runs, at, len), slicePieces(pieces, from, len)) without building
+ * either list: the checkers and writeDataIfChanged compare a holder's runs with the labels a
+ * copy should leave there on every copy.
+ */
+export function runsDifference(runs: readonly DataRun[], at: number, len: number, pieces: readonly DataPiece[], from: number): number {
+  let i = 0;
+  let j = 0;
+  let pj = from;
+  for (let pos = 0; pos < len; ) {
+    let q = pieces[j];
+    while (q !== undefined && pj >= q.len) {
+      pj -= q.len;
+      q = pieces[++j];
+    }
+    if (q === undefined) return pos;
+    const cur = at + pos;
+    let r = runs[i];
+    while (r !== undefined && r.at + r.len <= cur) r = runs[++i];
+    let step = Math.min(len - pos, q.len - pj);
+    if (r === undefined || r.at > cur) {
+      // A gap between runs: unwritten memory.
+      if (q.src !== null) return pos;
+      if (r !== undefined) step = Math.min(step, r.at - cur);
+    } else {
+      if (!sameLabel(r.src, r.off + (cur - r.at), q.src, q.off + pj)) return pos;
+      step = Math.min(step, r.at + r.len - cur);
+    }
+    pos += step;
+    pj += step;
+  }
+  return -1;
 }
 
 /** A short human description of the label of the first byte of `pieces`. */
@@ -89,6 +144,6 @@ export function describeFirst(pieces: readonly DataPiece[]): string {
 export function writeDataIfChanged(runs: DataRun[], at: number, pieces: readonly DataPiece[]): void {
   const len = piecesLen(pieces);
   if (len === 0) return;
-  if (firstDifference(readData(runs, at, len), pieces) === -1) return;
+  if (runsDifference(runs, at, len, pieces, 0) === -1) return;
   writeData(runs, at, pieces);
 }

@@ -8,7 +8,7 @@
 import type { StepCtx } from './ctx.ts';
 import type { RecipeTable } from './recipe.ts';
 import type { Folio, FolioId, World } from './state.ts';
-import { checkNewId, folioAt, folioOfPfn, lookupLive } from './lookup.ts';
+import { checkNewId, folioAt, folioOfPfn, lookupLive, ORDER_SPAN } from './lookup.ts';
 import { MAX_PAGE_ORDER, PAGE_SIZE } from './kernel_int.ts';
 
 export type FolioEvent =
@@ -53,7 +53,8 @@ export function folioSize(f: Folio): number {
 
 /** Places a new folio in the world, rejecting overlap with a live one or a misaligned head. */
 export function insertFolio(d: World, id: FolioId, f: Folio, ctx: StepCtx, field: string): boolean {
-  const span = 2 ** f.order;
+  // A small integer: `%` by `2 ** order` would be a floating-point remainder.
+  const span = ORDER_SPAN[f.order] ?? 2 ** f.order;
   if (f.pfn % span !== 0) {
     ctx.reject(field, `pfn ${f.pfn} is not aligned to order ${f.order}`);
     return false;

@@ -151,8 +151,10 @@ function copyFull(d: World, id: IterId, it: IovIter, bytes: number, copy: (scrat
   const scratch: IovIter = { ...it };
   const copied = copy(scratch);
   const ok = copied === null ? null : copied === bytes ? true : iov_iter_revert(d, id, scratch, copied, ctx) ? false : null;
+  // A plain store: Object.assign() of a computed-key object per field costs more than the copy.
+  const into = it as unknown as Record<string, unknown>;
   for (const k of Object.keys(scratch) as (keyof IovIter)[]) {
-    if (k !== 'origin' && scratch[k] !== it[k]) Object.assign(it, { [k]: scratch[k] });
+    if (k !== 'origin' && scratch[k] !== it[k]) into[k] = scratch[k];
   }
   return ok;
 }

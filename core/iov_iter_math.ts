@@ -27,6 +27,8 @@ export function or64(a: number, b: number): number {
 
 /** Converts to a C `int` (two's complement, modulo 2^32), logging a change of value. */
 export function s32(value: number, field: string, log: WrapLog): number {
+  // In range, the value stands (`+ 0` turns -0 into 0 as the modulo does); see kernel_int.ts mod().
+  if (value >= 0 && value < TWO_31) return value + 0;
   const low = ((value % TWO_32) + TWO_32) % TWO_32;
   const wrapped = low >= TWO_31 ? low - TWO_32 : low;
   if (wrapped !== value) log.wrap({ field, value, wrapped });

@@ -11,8 +11,8 @@ import type { StepCtx } from './ctx.ts';
 import type { DataRun, FolioId, World } from './state.ts';
 import type { IterSegment } from './iov_iter_iterate.ts';
 import { readData, type DataPiece } from './data.ts';
-import { slicePieces, unknownPiece, writeDataIfChanged } from './data_pieces.ts';
-import { folioOfPfn } from './lookup.ts';
+import { piecesLen, slicePieces, unknownPiece, writeDataIfChanged } from './data_pieces.ts';
+import { folioOfPfn, ORDER_SPAN } from './lookup.ts';
 import { kbufLive } from './iov_iter_kvec.ts';
 import { userAccessible } from './user_mem.ts';
 import { MAX_PAGE_ORDER, PAGE_SIZE } from './kernel_int.ts';
@@ -27,7 +27,7 @@ export interface Span {
 /** The freed folio whose pages include `pfn`, or null. */
 function freedFolioOf(d: World, pfn: number): FolioId | null {
   for (let order = 0; order <= MAX_PAGE_ORDER; order++) {
-    const id = d.pfn_folio[pfn - (pfn % 2 ** order)];
+    const id = d.pfn_folio[pfn - (pfn % (ORDER_SPAN[order] ?? 1))];
     const f = id === undefined ? undefined : d.folios[id];
     if (f !== undefined && f.order === order && f.freed) return id ?? null;
   }
@@ -102,12 +102,22 @@ export function segmentSpans(d: World, seg: IterSegment, ctx: StepCtx): { spans:
 /** The labels held by `spans`, in order; untracked memory reads as unknown. */
 export function readSpans(spans: readonly Span[]): DataPiece[] {
   const out: DataPiece[] = [];
-  for (const s of spans) out.push(...(s.runs === null ? [unknownPiece(s.len)] : readData(s.runs, s.at, s.len)));
+  for (const s of spans) {
+    if (s.runs === null) out.push(unknownPiece(s.len));
+    else if (spans.length === 1) return readData(s.runs, s.at, s.len);
+    else for (const p of readData(s.runs, s.at, s.len)) out.push(p);
+  }
   return out;
 }
 
 /** Writes `pieces` (as long as the spans together) across `spans`; untracked spans take nothing. */
 export function writeSpans(spans: readonly Span[], pieces: readonly DataPiece[]): void {
+  const only = spans.length === 1 ? spans[0] : undefined;
+  // The usual case, one span taking all the pieces, needs no slice of them.
+  if (only !== undefined && only.runs !== null && piecesLen(pieces) === only.len) {
+    writeDataIfChanged(only.runs, only.at, pieces);
+    return;
+  }
   let pos = 0;
   for (const s of spans) {
     if (s.runs !== null) writeDataIfChanged(s.runs, s.at, slicePieces(pieces, pos, s.len));

@@ -69,7 +69,13 @@ export function sizeSub(a: number, b: number, field: string, log: WrapLog): numb
   return 0;
 }
 
+/**
+ * `value` modulo `m`, non-negative. A value already in range is returned as it came: `%` by
+ * 2^32 (a boxed double to V8) boxes even a small result, and once a boxed number is stored in
+ * the state, V8 boxes that field in every object of the same shape from then on.
+ */
 function mod(value: number, m: number): number {
+  if (value >= 0 && value < m) return value;
   const r = value % m;
   return r < 0 ? r + m : r;
 }

@@ -37,15 +37,17 @@ export function checkNewId(table: Table<unknown>, id: number, ctx: StepCtx, kind
   return false;
 }
 
+/** Pages per folio of each order, as small integers (`2 ** order` is a float in the JIT, and `%` by it an fmod). */
+export const ORDER_SPAN: readonly number[] = Array.from({ length: MAX_PAGE_ORDER + 1 }, (_, o) => 1 << o);
+
 /**
  * The folio id containing page `pfn`, or null for external memory. Folios are naturally
  * aligned, so only one head per order can contain a page: at most MAX_PAGE_ORDER + 1 probes.
  */
 export function folioOfPfn(d: World, pfn: number): FolioId | null {
   for (let order = 0; order <= MAX_PAGE_ORDER; order++) {
-    const span = 2 ** order;
-    const head = pfn - (pfn % span);
-    const id = d.pfn_folio[head];
+    const span = ORDER_SPAN[order] ?? 1;
+    const id = d.pfn_folio[pfn - (pfn % span)];
     if (id === undefined) continue;
     const f = d.folios[id];
     if (f !== undefined && f.order === order && !f.freed) return id;

@@ -3,14 +3,13 @@
  * allocated; at quiescence, every bio is freed (or, in caller memory, uninitialised) and the
  * device has nothing left in flight.
  */
-import type { StepCtx } from '../ctx.ts';
+import { touchedBefore, type StepCtx } from '../ctx.ts';
 import type { World } from '../state.ts';
 
 export function checkTouchedBios(d: World, ctx: StepCtx): void {
-  const seen: number[] = [];
-  for (const t of ctx.touched) {
-    if (t.kind !== 'bio' || seen.includes(t.id)) continue;
-    seen.push(t.id);
+  for (let k = 0; k < ctx.touched.length; k++) {
+    const t = ctx.touched[k];
+    if (t === undefined || t.kind !== 'bio' || touchedBefore(ctx, k)) continue;
     const b = d.bios[t.id];
     if (b === undefined || b.freed) continue;
     if (b.bi_vcnt > b.bi_max_vecs) {

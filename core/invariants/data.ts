@@ -9,9 +9,9 @@
  * The checker only reads; it never reports anything but this one invariant.
  */
 import type { StepCtx } from '../ctx.ts';
-import type { IovIter, IterId, World } from '../state.ts';
+import type { DataRun, IovIter, IterId, World } from '../state.ts';
 import { readData, type DataPiece } from '../data.ts';
-import { describeFirst, firstDifference, slicePieces, unknownPiece, zeroPiece } from '../data_pieces.ts';
+import { describeFirst, firstDifference, runsDifference, slicePieces, unknownPiece, zeroPiece } from '../data_pieces.ts';
 import { folioOfPfn } from '../lookup.ts';
 import { PAGE_SIZE } from '../kernel_int.ts';
 import { flatWindow, type WindowPart, type WindowWhere } from './data_window.ts';
@@ -34,15 +34,21 @@ export interface PlacementPlan {
   readonly what?: string;
 }
 
-/** The labels of one place, or null for memory the model does not track. */
-function readWhere(d: World, w: WindowWhere, len: number): DataPiece[] | null {
+/** The runs holding one place and where the place starts in them, or null for memory the model does not track. */
+function holderAt(d: World, w: WindowWhere): { runs: DataRun[]; at: number } | null {
   if (w.kind === 'kbuf') {
     const b = d.kbufs[w.buf];
-    return b === undefined || b.freed ? null : readData(b.data, w.offset, len);
+    return b === undefined || b.freed ? null : { runs: b.data, at: w.offset };
   }
   const id = folioOfPfn(d, w.pfn);
   const f = id === null ? undefined : d.folios[id];
-  return f === undefined ? null : readData(f.data, (w.pfn - f.pfn) * PAGE_SIZE + w.offset, len);
+  return f === undefined ? null : { runs: f.data, at: (w.pfn - f.pfn) * PAGE_SIZE + w.offset };
+}
+
+/** The labels of one place, or null for memory the model does not track. */
+function readWhere(d: World, w: WindowWhere, len: number): DataPiece[] | null {
+  const h = holderAt(d, w);
+  return h === null ? null : readData(h.runs, h.at, len);
 }
 
 /**
@@ -64,7 +70,14 @@ function sideChunks(d: World, side: KernelSide, from: number, len: number): { le
 
 /** The labels of kernel-side bytes [from, from + len); untracked bytes read as unknown. */
 function readSide(d: World, side: KernelSide, from: number, len: number): DataPiece[] {
-  return sideChunks(d, side, from, len).flatMap((c) => c.pieces ?? [unknownPiece(c.len)]);
+  const out: DataPiece[] = [];
+  for (const c of sideChunks(d, side, from, len)) pushAll(out, c.pieces ?? [unknownPiece(c.len)]);
+  return out;
+}
+
+/** Appends without spreading: a spread of a long list into push() allocates its arguments. */
+function pushAll(out: DataPiece[], pieces: readonly DataPiece[]): void {
+  for (const p of pieces) out.push(p);
 }
 
 /**
@@ -80,7 +93,7 @@ export function planPlacement(d: World, id: IterId, it: IovIter, n: number, dir:
     expected = readSide(d, side, 0, n);
   } else {
     expected = [];
-    for (const p of parts) expected.push(...(readWhere(d, p.where, p.len) ?? [unknownPiece(p.len)]));
+    for (const p of parts) pushAll(expected, readWhere(d, p.where, p.len) ?? [unknownPiece(p.len)]);
   }
   return { iter: id, start, dir, side, parts, expected };
 }
@@ -93,11 +106,15 @@ function report(ctx: StepCtx, plan: PlacementPlan, k: number, text: string): voi
   ctx.invariant('data.misplaced', `${plan.what ?? `iter ${plan.iter}`}: ${plan.dir === 'to_iter' ? 'copy into' : 'copy out of'} the window, byte ${k} of the copy (window position ${plan.start + k}) ${text}`);
 }
 
-/** Physical byte ranges already accounted for by a later logical position, per holder. */
-type Claimed = Record<string, [number, number][]>;
+/**
+ * Physical byte ranges already accounted for by a later logical position, per holder (a Map
+ * keyed by number: an object keyed by fresh strings would grow V8's hidden-class tree forever).
+ */
+type Claimed = Map<number, [number, number][]>;
 
-function holderKey(w: WindowWhere): string {
-  return w.kind === 'kbuf' ? `k${w.buf}` : `p${w.pfn}`;
+/** Kbufs take negative keys, pages their pfn. */
+function holderKey(w: WindowWhere): number {
+  return w.kind === 'kbuf' ? -1 - w.buf : w.pfn;
 }
 
 /** Removes [a, b) from each range of `free`. */
@@ -115,9 +132,13 @@ function subtract(free: [number, number][], a: number, b: number): [number, numb
 }
 
 /** The sub-ranges of [lo, hi) not yet claimed, then claims the whole range. */
-function unclaimed(claimed: Claimed, key: string, lo: number, hi: number): [number, number][] {
+function unclaimed(claimed: Claimed, key: number, lo: number, hi: number): [number, number][] {
   let free: [number, number][] = [[lo, hi]];
-  const taken = (claimed[key] ??= []);
+  const taken = claimed.get(key);
+  if (taken === undefined) {
+    claimed.set(key, [[lo, hi]]);
+    return free;
+  }
   for (const [a, b] of taken) free = subtract(free, a, b);
   taken.push([lo, hi]);
   return free;
@@ -126,25 +147,29 @@ function unclaimed(claimed: Claimed, key: string, lo: number, hi: number): [numb
 /** The first bad copy byte among the window parts (last writer wins), or -1. */
 function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
   let worst: { k: number; text: string } | null = null;
-  const claimed: Claimed = {};
+  const claimed: Claimed = new Map();
   for (let j = plan.parts.length - 1; j >= 0; j--) {
     const p = plan.parts[j];
     if (p === undefined) continue;
     const k0 = p.logical - plan.start;
     const len = Math.min(p.len, copied - k0);
     if (len <= 0) continue;
+    const h = holderAt(d, p.where);
     for (const [lo, hi] of unclaimed(claimed, holderKey(p.where), p.where.offset, p.where.offset + len)) {
-      const got = readWhere(d, { ...p.where, offset: lo }, hi - lo);
-      if (got === null) continue;
-      const want = slicePieces(plan.expected, k0 + (lo - p.where.offset), hi - lo);
-      const bad = firstDifference(got, want);
-      const k = k0 + (lo - p.where.offset) + bad;
-      if (bad >= 0 && (worst === null || k < worst.k)) {
-        worst = { k, text: `at ${whereText({ ...p.where, offset: lo + bad })} should hold ${describeFirst(slicePieces(want, bad, 1))} but holds ${describeFirst(slicePieces(got, bad, 1))}` };
-      }
+      if (h === null) continue;
+      const k = k0 + (lo - p.where.offset);
+      const bad = runsDifference(h.runs, h.at + (lo - p.where.offset), hi - lo, plan.expected, k);
+      if (bad >= 0 && (worst === null || k + bad < worst.k)) worst = { k: k + bad, text: misplacedText(d, plan, p.where, lo, hi, k, bad) };
     }
   }
   return worst;
+}
+
+/** Describes the bad byte `bad` of the `hi - lo` bytes from `lo` of a window place. */
+function misplacedText(d: World, plan: PlacementPlan, where: WindowWhere, lo: number, hi: number, k: number, bad: number): string {
+  const got = readWhere(d, { ...where, offset: lo }, hi - lo) ?? [];
+  const want = slicePieces(plan.expected, k, hi - lo);
+  return `at ${whereText({ ...where, offset: lo + bad })} should hold ${describeFirst(slicePieces(want, bad, 1))} but holds ${describeFirst(slicePieces(got, bad, 1))}`;
 }
 
 /** Checks a finished copy of `copied` bytes against its plan; reports the first bad byte. */
@@ -167,8 +192,14 @@ export function checkPlacement(d: World, plan: PlacementPlan | null, copied: num
 
 /** The first copy byte the kernel side does not hold as the window held it, or null. */
 function firstBadInSide(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
+  const side = plan.side;
+  if (side.kind === 'kbuf') {
+    // One chunk, compared in place: the common case, and it needs no copy of the kbuf's labels.
+    const h = holderAt(d, { kind: 'kbuf', buf: side.buf, offset: side.offset });
+    if (h === null || runsDifference(h.runs, h.at, copied, plan.expected, 0) === -1) return null;
+  }
   let k = 0;
-  for (const chunk of sideChunks(d, plan.side, 0, copied)) {
+  for (const chunk of sideChunks(d, side, 0, copied)) {
     if (chunk.pieces !== null) {
       const want = slicePieces(plan.expected, k, chunk.len);
       const bad = firstDifference(chunk.pieces, want);

@@ -7,7 +7,7 @@
  * read (a node gone from the table, an unnormalised start) the answer is null and the checker
  * abstains.
  */
-import type { BioVec, IovIter, World } from '../state.ts';
+import type { IovIter, World } from '../state.ts';
 import { PAGE_SIZE } from '../kernel_int.ts';
 
 /** Where a run of window bytes lives: part of one page, of one kbuf. */
@@ -30,32 +30,41 @@ interface Clip {
 
 const done = (c: Clip): boolean => c.pos >= c.end;
 
-/** Moves `pos` over `len` window bytes, calling `emit` for the part inside the range. */
-function span(c: Clip, len: number, emit: (lo: number, n: number) => void): void {
+/**
+ * Moves `pos` over `len` window bytes; returns where the part inside the range starts in
+ * them, or -1 when none is (its end is `clipEnd`). No callback: it runs for every element.
+ */
+function span(c: Clip, len: number): number {
   const lo = Math.max(c.from, c.pos) - c.pos;
   const hi = Math.min(c.end, c.pos + len) - c.pos;
-  if (hi > lo) emit(lo, hi - lo);
   c.pos += len;
+  return hi > lo ? lo : -1;
+}
+
+/** The end, in the bytes just spanned, of the part inside the range (after a span() that found one). */
+function clipEnd(c: Clip, len: number): number {
+  return Math.min(c.end, c.pos) - (c.pos - len);
 }
 
 /** Lays `len` bytes of a page range (starting `offset` bytes into page `page`), page by page. */
 function clipPages(c: Clip, page: number, offset: number, len: number): void {
-  span(c, len, (lo, n) => {
-    let at = offset + lo;
-    let logical = c.pos + lo;
-    for (let left = n; left > 0; ) {
-      const take = Math.min(left, PAGE_SIZE - (at % PAGE_SIZE));
-      c.parts.push({ logical, len: take, where: { kind: 'page', pfn: page + Math.floor(at / PAGE_SIZE), offset: at % PAGE_SIZE } });
-      at += take;
-      left -= take;
-      logical += take;
-    }
-  });
+  const lo = span(c, len);
+  if (lo < 0) return;
+  let at = offset + lo;
+  let logical = c.pos - len + lo;
+  for (let left = clipEnd(c, len) - lo; left > 0; ) {
+    const take = Math.min(left, PAGE_SIZE - (at % PAGE_SIZE));
+    c.parts.push({ logical, len: take, where: { kind: 'page', pfn: page + Math.floor(at / PAGE_SIZE), offset: at % PAGE_SIZE } });
+    at += take;
+    left -= take;
+    logical += take;
+  }
 }
 
 /** Lays `len` bytes of kbuf `buf` from `offset`. */
 function clipKbuf(c: Clip, buf: number, offset: number, len: number): void {
-  span(c, len, (lo, n) => c.parts.push({ logical: c.pos + lo, len: n, where: { kind: 'kbuf', buf, offset: offset + lo } }));
+  const lo = span(c, len);
+  if (lo >= 0) c.parts.push({ logical: c.pos - len + lo, len: clipEnd(c, len) - lo, where: { kind: 'kbuf', buf, offset: offset + lo } });
 }
 
 /** ITER_BVEC and ITER_KVEC: elements from the origin index to the (fixed) window end. */
@@ -68,15 +77,15 @@ function arrayWindow(d: World, it: IovIter, clip: Clip): boolean {
     const el = elems[k];
     if (el === undefined) return true;
     if ('buf' in el) clipKbuf(clip, el.buf, el.offset, el.len);
-    else if (!pageRun(clip, el)) return true;
+    else if (!pageRun(clip, el.page, el.offset, el.len)) return true;
   }
   return true;
 }
 
 /** Lays one bio_vec; false when it names no page for its bytes (the window ends there). */
-function pageRun(clip: Clip, bv: BioVec): boolean {
-  if (bv.page === null) return bv.len === 0;
-  clipPages(clip, bv.page, bv.offset, bv.len);
+function pageRun(clip: Clip, page: number | null, offset: number, len: number): boolean {
+  if (page === null) return len === 0;
+  clipPages(clip, page, offset, len);
   return true;
 }
 
@@ -99,7 +108,7 @@ function bvecqWindow(d: World, it: IovIter, clip: Clip): boolean {
     for (; slot < q.nr_slots && !done(clip); slot++) {
       const bv = q.bv[slot];
       if (bv === undefined || skip > bv.len) return false;
-      if (!pageRun(clip, { page: bv.page, offset: bv.offset + skip, len: bv.len - skip })) return true;
+      if (!pageRun(clip, bv.page, bv.offset + skip, bv.len - skip)) return true;
       skip = 0;
     }
     id = q.next;

@@ -8,7 +8,7 @@
  *   whether or not the kernel could still walk there (REFERENCE §1.10 "Revert has no lower
  *   bound").
  */
-import type { StepCtx } from '../ctx.ts';
+import { touchedBefore, type StepCtx } from '../ctx.ts';
 import type { IovIter, IterId, World } from '../state.ts';
 
 /** Bytes in the elements of the iterator's window, from the current one to the window end. */
@@ -23,10 +23,9 @@ function windowBytes(d: World, it: IovIter): number {
 }
 
 export function checkTouchedIters(d: World, ctx: StepCtx): void {
-  const seen: number[] = [];
-  for (const t of ctx.touched) {
-    if (t.kind !== 'iter' || seen.includes(t.id)) continue;
-    seen.push(t.id);
+  for (let k = 0; k < ctx.touched.length; k++) {
+    const t = ctx.touched[k];
+    if (t === undefined || t.kind !== 'iter' || touchedBefore(ctx, k)) continue;
     const it = d.iters[t.id];
     if (it === undefined || (it.iter_type !== 'ITER_BVEC' && it.iter_type !== 'ITER_KVEC')) continue;
     const left = windowBytes(d, it) - it.iov_offset;
