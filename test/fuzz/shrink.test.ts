@@ -4,7 +4,7 @@
 // the same input, and no candidate whose first finding differs is ever accepted.
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, resolveMutants, type BvsimEvent, type Finding } from '../../core/index.ts';
-import { judgeWithoutRejected, runChoicesTrace, shrinkTrace, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
+import { budgetStop, judgeWithoutRejected, runChoicesTrace, shrinkTrace, STAGE_ONE_SHARE, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
 import { decodeTrace, encodeTrace, replayTrace, type Trace } from '../../traces/index.ts';
 import { checkSimConfig } from '../../tools/config_file.ts';
 import { NOT_QUIESCED, REGRESSIONS, regression, SEED, simulated, SLAB } from './shrink_fixtures.ts';
@@ -118,6 +118,19 @@ describe('shrinkTrace, stage 2 (events)', () => {
     expect(clean).toEqual({ ok: false, message: 'no finding: nothing to shrink' });
     const rejected = shrinkTrace({ trace: { ...input, steps: input.steps.slice(2) }, run: null });
     expect(rejected.ok === false && rejected.message).toMatch(/the model rejects step 0/);
+  });
+});
+
+describe('budgetStop', () => {
+  it('should stop stage 1 at its share of the budget when stage 2 follows, and stage 2 at the whole', () => {
+    let now = 0;
+    const stop = budgetStop(() => now, 1000);
+    now = 1000 * STAGE_ONE_SHARE - 1;
+    expect([stop({ stage: 1, stageTwoFollows: true }), stop({ stage: 1, stageTwoFollows: false }), stop({ stage: 2, stageTwoFollows: false })]).toEqual([false, false, false]);
+    now = 1000 * STAGE_ONE_SHARE;
+    expect([stop({ stage: 1, stageTwoFollows: true }), stop({ stage: 1, stageTwoFollows: false }), stop({ stage: 2, stageTwoFollows: false })]).toEqual([true, false, false]);
+    now = 1000;
+    expect([stop({ stage: 1, stageTwoFollows: false }), stop({ stage: 2, stageTwoFollows: false })]).toEqual([true, true]);
   });
 });
 
