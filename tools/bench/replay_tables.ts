@@ -14,18 +14,39 @@ const TARGET_CORPUS_SECONDS = 5;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+function row(w: Workload, label: string, n: number, seconds: number, perSecond: number, print: (l: string) => void): void {
+  print(`${w.name.padEnd(14)} ${label.padEnd(32)} ${fmt(n).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${fmt(perSecond).padStart(11)}`);
+}
+
 function run(w: Workload, mode: EngineMode, n: number, now: () => number, print: (l: string) => void, eventChecks = true): ThroughputResult {
   const r = measureReplay(asTrace(w.events(n)), mode, now, eventChecks);
-  const label = eventChecks ? mode : `${mode}, no per-event checks`;
-  print(`${w.name.padEnd(14)} ${label.padEnd(32)} ${fmt(n).padStart(10)} ${r.seconds.toFixed(2).padStart(8)} ${fmt(r.eventsPerSecond).padStart(11)}`);
+  row(w, eventChecks ? mode : `${mode}, no per-event checks`, n, r.seconds, r.eventsPerSecond, print);
   return r;
+}
+
+/** Runs after the first of a process whose median is the steady-state figure. */
+const WARM_RUNS = 3;
+
+/**
+ * The full-size mutable replay, first cold (the first replay in the process: JIT warming up,
+ * the heap growing from nothing, every new page faulted in) and then warm, the median of
+ * WARM_RUNS more replays of the same trace: what a long replay or campaign process sees.
+ */
+function fullRun(w: Workload, n: number, now: () => number, print: (l: string) => void): ThroughputResult {
+  const trace = asTrace(w.events(n));
+  const cold = measureReplay(trace, 'mutable', now);
+  row(w, 'mutable, cold (first replay)', n, cold.seconds, cold.eventsPerSecond, print);
+  const warm = Array.from({ length: WARM_RUNS }, () => measureReplay(trace, 'mutable', now)).sort((a, b) => a.seconds - b.seconds);
+  const median = warm[Math.floor(WARM_RUNS / 2)] ?? cold;
+  row(w, `mutable, warm (median of ${WARM_RUNS})`, n, median.seconds, median.eventsPerSecond, print);
+  return median;
 }
 
 export function throughputTable(events: number, small: number, now: () => number, print: (l: string) => void): void {
   print('\nReplay throughput (replayTrace in memory: no decoding, no output)\n');
   print(`${'workload'.padEnd(14)} ${'mode'.padEnd(32)} ${'events'.padStart(10)} ${'seconds'.padStart(8)} ${'events/s'.padStart(11)}`);
   for (const w of WORKLOADS) {
-    const full = run(w, 'mutable', events, now, print);
+    const full = fullRun(w, events, now, print);
     run(w, 'mutable', events, now, print, false);
     const mutSmall = run(w, 'mutable', small, now, print);
     run(w, 'immutable', Math.max(1, Math.floor(small / 2)), now, print);
@@ -33,7 +54,7 @@ export function throughputTable(events: number, small: number, now: () => number
     const ratio = mutSmall.eventsPerSecond / immSmall.eventsPerSecond;
     const ok = full.eventsPerSecond >= TARGET_EVENTS_PER_SECOND && ratio >= TARGET_RATIO;
     print(
-      `  mutable/immutable at ${fmt(small)} events: ${ratio.toFixed(1)}x; mutable at ${fmt(events)}: ${fmt(full.eventsPerSecond)}/s — ` +
+      `  mutable/immutable at ${fmt(small)} events: ${ratio.toFixed(1)}x; mutable (warm) at ${fmt(events)}: ${fmt(full.eventsPerSecond)}/s — ` +
         `${ok ? 'meets' : 'MISSES'} the target (>= ${fmt(TARGET_EVENTS_PER_SECOND)}/s and >= ${TARGET_RATIO}x)`,
     );
   }
