@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, resolveMutants, type BvsimEvent, type Finding } from '../../core/index.ts';
 import { budgetStop, judgeWithoutRejected, runChoicesTrace, shrinkTrace, STAGE_ONE_SHARE, type ShrinkInput, type ShrinkOptions, type ShrinkProgress, type ShrinkReport } from '../../fuzz/index.ts';
-import { decodeTrace, encodeTrace, replayTrace, type Trace } from '../../traces/index.ts';
+import { decodeTrace, encodeTrace, recordTrace, replayTrace, type Trace } from '../../traces/index.ts';
 import { checkSimConfig } from '../../tools/config_file.ts';
 import { NOT_QUIESCED, REGRESSIONS, regression, SEED, simulated, SLAB } from './shrink_fixtures.ts';
 
@@ -150,6 +150,34 @@ describe('judgeWithoutRejected (stage 2 deletes a lifetime at once)', () => {
     expect(kept.map((k) => k.event)).toEqual([events[0], events[2], events[3], events[5], events[6]]);
     expect('first' in verdict && sig(verdict.first)).toBe('bug.folio.put_underflow');
     expect('first' in verdict && verdict.at).toBe(4);
+  });
+});
+
+describe('shrinkTrace, the joint pass', () => {
+  it('should delete a slice and let the later advance of the same position take over its bytes', () => {
+    // A campaign's shrunk finding of bvecq_delete_spent_stale_slot: position 8 is sliced 1508
+    // bytes in, then advanced 2589 more across the spent node into the next one.
+    const events: BvsimEvent[] = [
+      { type: 'bvecq_buffer_init', pos: 1, bvecq: 1, fail: false },
+      { type: 'bvecq_pos_set', pos: 8, at: 1 },
+      { type: 'bvecq_pos_set', pos: 9, at: 1 },
+      { type: 'bvecq_append_page', pos: 1, page: 1048612, offset: 0, len: 4096 },
+      { type: 'bvecq_alloc_one', bvecq: 7, nr_slots: 3, max_slots: 3, fail: false },
+      { type: 'bvecq_buffer_append', pos: 1, bvecq: 7 },
+      { type: 'bvecq_append_page', pos: 1, page: 1048614, offset: 0, len: 1 },
+      { type: 'bvecq_slice', pos: 8, max_size: 1508, max_slots: 1 },
+      { type: 'bvecq_pos_advance', pos: 9, amount: 4096 },
+      { type: 'bvecq_delete_spent', pos: 9 },
+      { type: 'bvecq_pos_advance', pos: 8, amount: 2589 },
+    ];
+    const recorded = recordTrace(events, { mutants: ['bvecq_delete_spent_stale_slot'] });
+    if (!recorded.ok) throw new Error(recorded.error.message);
+    const { report } = shrink({ trace: recorded.trace, run: null });
+    expect(sig(report.target)).toBe('warn.bvecq_pos_advance.past_end');
+    const after = report.trace.steps.map((st) => st.event);
+    expect(after.some((e) => e.type === 'bvecq_slice')).toBe(false);
+    expect(after[after.length - 1]).toEqual({ type: 'bvecq_pos_advance', pos: 8, amount: 4097 });
+    expect(replayFirst(report.trace)).toBe('warn.bvecq_pos_advance.past_end');
   });
 });
 
