@@ -157,7 +157,13 @@ const netfsReadRecipes: RecipeTable<Exclude<NetfsEvent, NetfsWriteEvent>> = {
     r.flags.retrying = false;
     r.stream.need_retry = false;
     const args: RetryArgs = { rsize: e.rsize, max_segs: e.max_segs, spare: [...e.spare, null] };
-    return r.design === 'cursor' ? netfs_retry_reads_cursor(d, e.rreq, r, args, ctx) : netfs_retry_reads_rolling(d, e.rreq, r, args, ctx);
+    const used = r.design === 'cursor' ? netfs_retry_reads_cursor(d, e.rreq, r, args, ctx) : netfs_retry_reads_rolling(d, e.rreq, r, args, ctx);
+    // The kernel retries inside the collection work item, which then goes on to its "all
+    // queued and the stream empty" check: a retry that only dropped subrequests (a cache read
+    // that failed after transferring everything) completes the request there. The model's
+    // collection is a separate event, so the work item is queued again.
+    if (used !== null) r.work_queued = true;
+    return used;
   },
   netfs_put_request(d, e, ctx) {
     const r = lookupAny(d.rreqs, e.rreq, ctx, 'rreq', 'rreq');
