@@ -12,9 +12,9 @@
 import type { World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
-import { spareSubrequests, type NetfsRunContext } from './netfs_reader.ts';
+import type { NetfsRunContext } from './netfs_reader.ts';
+import { readCollector, readFilesystem, type ReadShared } from './netfs_read_side.ts';
 import { allocDioBuffer } from './netfs_dio_writer.ts';
-import { netfsFsCompletion } from '../netfs_server.ts';
 
 const PAGE_SIZE = 4096;
 
@@ -38,15 +38,6 @@ export interface NetfsDioReaderParams {
   readonly sendErrors: boolean;
 }
 
-interface Shared {
-  readonly rreqs: number[];
-  issuerDone: boolean;
-}
-
-function allDone(w: World, sh: Shared): boolean {
-  return sh.issuerDone && sh.rreqs.every((id) => w.rreqs[id]?.freed === true);
-}
-
 function* dispatch(env: ActorEnv, p: NetfsDioReaderParams, rreq: number): ActorProgram {
   for (let guard = 0; guard < 4096; guard++) {
     const r = env.world().rreqs[rreq];
@@ -68,7 +59,7 @@ function* dispatch(env: ActorEnv, p: NetfsDioReaderParams, rreq: number): ActorP
   throw new Error(`netfs DIO reader: dispatch of rreq ${rreq} did not end`);
 }
 
-function* oneRead(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, sh: Shared): ActorProgram {
+function* oneRead(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, sh: ReadShared): ActorProgram {
   const { folios, bv } = yield* allocDioBuffer(env, p);
   const total = bv.reduce((n, b) => n + b.len, 0);
   const start = env.draw.int(p.startMax + 1);
@@ -97,62 +88,19 @@ function* oneRead(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, 
   for (const f of folios) yield { type: 'folio_put', folio: f };
 }
 
-function* issuer(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, sh: Shared): ActorProgram {
+function* issuer(env: ActorEnv, p: NetfsDioReaderParams, run: NetfsRunContext, sh: ReadShared): ActorProgram {
   for (let round = 0; round < p.rounds && !env.draining(); round++) yield* oneRead(env, p, run, sh);
   sh.issuerDone = true;
 }
 
-function answered(w: World, sh: Shared): number[] {
-  const out: number[] = [];
-  for (const [key, s] of Object.entries(w.subreqs)) {
-    if (!s.freed && s.reply !== null && s.flags.in_progress && sh.rreqs.includes(s.rreq)) out.push(Number(key));
-  }
-  return out;
-}
-
-function* filesystem(env: ActorEnv, sh: Shared): ActorProgram {
-  for (;;) {
-    yield { wait: 'an answered DIO read subrequest', until: (w: World) => answered(w, sh).length > 0 || allDone(w, sh) };
-    const ready = answered(env.world(), sh);
-    if (ready.length === 0) return;
-    for (const e of netfsFsCompletion(env.world(), env.draw.pick(ready), env.ids.next('kbuf'))) yield e;
-  }
-}
-
-function collectorJob(w: World, sh: Shared): { rreq: number; retry: boolean } | null {
-  for (const id of sh.rreqs) {
-    const r = w.rreqs[id];
-    if (r === undefined || r.freed) continue;
-    if (r.flags.retrying) {
-      const quiet = r.stream.subrequests.every((s) => w.subreqs[s]?.flags.in_progress !== true);
-      if (quiet && r.flags.all_queued) return { rreq: id, retry: true };
-    } else if (r.work_queued) {
-      return { rreq: id, retry: false };
-    }
-  }
-  return null;
-}
-
-function* collector(env: ActorEnv, p: NetfsDioReaderParams, sh: Shared): ActorProgram {
-  for (;;) {
-    yield { wait: 'DIO read collection work', until: (w: World) => collectorJob(w, sh) !== null || allDone(w, sh) };
-    const job = collectorJob(env.world(), sh);
-    if (job === null) return;
-    if (!job.retry) {
-      yield { type: 'netfs_read_collection', rreq: job.rreq };
-      continue;
-    }
-    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare: spareSubrequests(env) };
-  }
-}
-
 /** The three actors of one DIO reader, named `<name>.dio`, `<name>.fs` and `<name>.collect`. */
 export function netfsDioReader(name: string, p: NetfsDioReaderParams, run: NetfsRunContext): ActorSpec[] {
-  const sh: Shared = { rreqs: [], issuerDone: false };
+  const sh: ReadShared = { rreqs: [], issuerDone: false };
   return [
     { name: `${name}.dio`, start: (env) => issuer(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => filesystem(env, sh) },
-    { name: `${name}.collect`, start: (env) => collector(env, p, sh) },
+    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, 'an answered DIO read subrequest') },
+    // Its retries wait for the dispatch loop to end: a DIO reader has no hazards switch.
+    { name: `${name}.collect`, start: (env) => readCollector(env, { ...p, hazards: false }, sh, 'DIO read collection work') },
   ];
 }
 

@@ -12,10 +12,9 @@
 import type { BvsimEvent, World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { NetfsFiles } from '../netfs_server.ts';
-import { netfsFsCompletion } from '../netfs_server.ts';
+import { readCollector, readFilesystem, type ReadShared } from './netfs_read_side.ts';
 
 const PAGE_SIZE = 4096;
-const SPARE_SUBREQS = 4;
 
 export type NetfsDesignName = 'cursor' | 'rolling';
 
@@ -49,15 +48,6 @@ export interface NetfsReaderParams {
 export interface NetfsRunContext {
   readonly design: NetfsDesignName;
   readonly files: NetfsFiles;
-}
-
-interface Shared {
-  readonly rreqs: number[];
-  issuerDone: boolean;
-}
-
-function allDone(w: World, sh: Shared): boolean {
-  return sh.issuerDone && sh.rreqs.every((id) => w.rreqs[id]?.freed === true);
 }
 
 /** Page-aligned cached extents below the server's end of file. */
@@ -118,7 +108,7 @@ function* dispatch(env: ActorEnv, p: NetfsReaderParams, rreq: number, extents: [
   throw new Error(`netfs reader: dispatch of rreq ${rreq} did not end`);
 }
 
-function* oneRead(env: ActorEnv, p: NetfsReaderParams, run: NetfsRunContext, sh: Shared): ActorProgram {
+function* oneRead(env: ActorEnv, p: NetfsReaderParams, run: NetfsRunContext, sh: ReadShared): ActorProgram {
   const folios = yield* allocLockedFolios(env, p);
   if (folios.length === 0) return;
   const w = env.world();
@@ -150,78 +140,17 @@ function* oneRead(env: ActorEnv, p: NetfsReaderParams, run: NetfsRunContext, sh:
   }
 }
 
-function* issuer(env: ActorEnv, p: NetfsReaderParams, run: NetfsRunContext, sh: Shared): ActorProgram {
+function* issuer(env: ActorEnv, p: NetfsReaderParams, run: NetfsRunContext, sh: ReadShared): ActorProgram {
   for (let round = 0; round < p.rounds && !env.draining(); round++) yield* oneRead(env, p, run, sh);
   sh.issuerDone = true;
 }
 
-function answered(w: World, sh: Shared): number[] {
-  const out: number[] = [];
-  for (const [key, s] of Object.entries(w.subreqs)) {
-    if (!s.freed && s.reply !== null && s.flags.in_progress && sh.rreqs.includes(s.rreq)) out.push(Number(key));
-  }
-  return out;
-}
-
-function* filesystem(env: ActorEnv, sh: Shared): ActorProgram {
-  for (;;) {
-    yield { wait: 'an answered subrequest', until: (w: World) => answered(w, sh).length > 0 || allDone(w, sh) };
-    const ready = answered(env.world(), sh);
-    if (ready.length === 0) return;
-    const id = env.draw.pick(ready);
-    for (const e of netfsFsCompletion(env.world(), id, env.ids.next('kbuf'))) yield e;
-  }
-}
-
-/**
- * The request the collector should work on now, and how: collect, retry, or nothing yet. A
- * retry waits for the stream to be quiescent (as netfs_retry_reads does) and, without hazards,
- * for the dispatch loop to have ended too.
- */
-function collectorJob(w: World, sh: Shared, hazards: boolean): { rreq: number; retry: boolean } | null {
-  for (const id of sh.rreqs) {
-    const r = w.rreqs[id];
-    if (r === undefined || r.freed) continue;
-    if (r.flags.retrying) {
-      const quiet = r.stream.subrequests.every((s) => w.subreqs[s]?.flags.in_progress !== true);
-      if (quiet && (hazards || r.flags.all_queued)) return { rreq: id, retry: true };
-    } else if (r.work_queued) {
-      return { rreq: id, retry: false };
-    }
-  }
-  return null;
-}
-
-function* collector(env: ActorEnv, p: NetfsReaderParams, sh: Shared): ActorProgram {
-  for (;;) {
-    yield { wait: 'collection work', until: (w: World) => collectorJob(w, sh, p.hazards) !== null || allDone(w, sh) };
-    const job = collectorJob(env.world(), sh, p.hazards);
-    if (job === null) return;
-    if (!job.retry) {
-      yield { type: 'netfs_read_collection', rreq: job.rreq };
-      continue;
-    }
-    yield { type: 'netfs_retry_reads', rreq: job.rreq, rsize: p.rsize, max_segs: p.maxSegs, spare: spareSubrequests(env) };
-  }
-}
-
-/**
- * The subrequests a retry may need. Never a failed one: netfs_alloc_subrequest() takes them
- * from a mempool with GFP_KERNEL, retrying until one is free, so the NULL branch of
- * netfs_retry_read_subrequests() (abandon_after) is dead code upstream. The model still
- * follows that branch for a trace that asks for it, and it leaves a range no subrequest
- * covers (`data.lost`): harmless only while the allocation cannot fail.
- */
-export function spareSubrequests(env: ActorEnv): { subreq: number; iter: number }[] {
-  return Array.from({ length: SPARE_SUBREQS }, () => ({ subreq: env.ids.next('subreq'), iter: env.ids.next('iter') }));
-}
-
 /** The three actors of one reader, named `<name>.ra`, `<name>.fs` and `<name>.collect`. */
 export function netfsReader(name: string, p: NetfsReaderParams, run: NetfsRunContext): ActorSpec[] {
-  const sh: Shared = { rreqs: [], issuerDone: false };
+  const sh: ReadShared = { rreqs: [], issuerDone: false };
   return [
     { name: `${name}.ra`, start: (env) => issuer(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => filesystem(env, sh) },
-    { name: `${name}.collect`, start: (env) => collector(env, p, sh) },
+    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, 'an answered subrequest') },
+    { name: `${name}.collect`, start: (env) => readCollector(env, p, sh, 'collection work') },
   ];
 }
