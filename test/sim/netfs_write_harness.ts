@@ -2,8 +2,8 @@
 // test allocates, filled with the bytes it means for the file), the write request, dispatch,
 // server answers, the filesystem's sending, collection and retry, each stepped through the
 // immutable engine so a test fixes the schedule exactly.
-import { createEngine, type BvsimEvent, type DataRun, type Engine, type Finding, type World } from '../../core/index.ts';
-import { netfsWriteCompletion } from '../../sim/netfs_write_server.ts';
+import type { DataRun } from '../../core/index.ts';
+import { WriteRequestHarness, type WriteLimits } from './netfs_write_request_harness.ts';
 
 export const PAGE_SIZE = 4096;
 
@@ -26,23 +26,14 @@ export interface WriteSetup {
   mutants?: Record<string, boolean>;
 }
 
-export class NetfsWriteHarness {
-  readonly engine: Engine;
-  readonly events: BvsimEvent[] = [];
-  readonly findings: Finding[] = [];
-  readonly wreq = 1;
+export class NetfsWriteHarness extends WriteRequestHarness {
   readonly ino = 9;
   readonly folios: number[] = [];
   readonly start: number;
   readonly total: number;
-  private nextId = 100;
-  private readonly wsize: number;
-  private readonly maxSegs: number;
 
-  constructor(setup: WriteSetup, limits: { wsize?: number; max_segs?: number } = {}) {
-    this.engine = createEngine('immutable', { mutants: setup.mutants ?? {} });
-    this.wsize = limits.wsize ?? 1 << 20;
-    this.maxSegs = limits.max_segs ?? 64;
+  constructor(setup: WriteSetup, limits: WriteLimits = {}) {
+    super(setup.mutants ?? {}, limits, 'write');
     this.start = setup.start ?? 0;
     let pfn = 1 << 12;
     const bv = [];
@@ -77,6 +68,11 @@ export class NetfsWriteHarness {
     });
   }
 
+  /** One pass of the dispatch loop; returns the new subrequest's id. */
+  issue(o: { send_error?: number; wsize?: number } = {}): number {
+    return this.issueOn(0, o);
+  }
+
   private readonly ubuf: { pages: number; at: number; len: number } | null;
 
   /** The application fills its buffer with the bytes it means for the file from `start`; the source iterator is iter 2. */
@@ -89,60 +85,6 @@ export class NetfsWriteHarness {
     this.step({ type: 'copy_to_iter', iter: 1, bytes: this.total, buf: 1, offset: 0 });
     this.step({ type: 'kbuf_free', buf: 1 });
     this.step({ type: 'iov_iter_bvec', iter: 2, direction: 1, bvec: 1, start: 0, nr_segs: bv.length, count: this.total });
-  }
-
-  get world(): World {
-    return this.engine.peek();
-  }
-
-  step(e: BvsimEvent): unknown {
-    const out = this.engine.step(e);
-    if (out.rejection !== null) throw new Error(`${e.type} rejected: ${out.rejection.message} (${out.rejection.field})`);
-    this.events.push(e);
-    this.findings.push(...out.findings);
-    return out.ret;
-  }
-
-  fresh(): number {
-    return this.nextId++;
-  }
-
-  get request() {
-    const r = this.world.rreqs[this.wreq];
-    if (r === undefined) throw new Error('no write request');
-    return r;
-  }
-
-  /** One pass of the dispatch loop; returns the new subrequest's id. */
-  issue(o: { send_error?: number; wsize?: number } = {}): number {
-    const subreq = this.fresh();
-    this.step({ type: 'netfs_issue_write', wreq: this.wreq, stream: 0, subreq, iter: subreq, wsize: o.wsize ?? this.wsize, max_segs: this.maxSegs, send_error: o.send_error ?? 0 });
-    return subreq;
-  }
-
-  /** The server's answer: all that is left unless `bytes` or `error` says otherwise. */
-  reply(subreq: number, o: { bytes?: number; error?: number } = {}): void {
-    const s = this.world.subreqs[subreq];
-    if (s === undefined) throw new Error(`no subreq ${subreq}`);
-    const error = o.error ?? 0;
-    this.step({ type: 'sim.netfs_reply', subreq, bytes: error === 0 ? (o.bytes ?? s.len - s.transferred) : 0, error, eof: false });
-  }
-
-  complete(subreq: number): void {
-    for (const e of netfsWriteCompletion(this.world, subreq, this.fresh())) this.step(e);
-  }
-
-  answer(subreq: number, o: { bytes?: number; error?: number } = {}): void {
-    this.reply(subreq, o);
-    this.complete(subreq);
-  }
-
-  collect(): unknown {
-    return this.step({ type: 'netfs_write_collection', wreq: this.wreq });
-  }
-
-  retry(): unknown {
-    return this.step({ type: 'netfs_retry_writes', wreq: this.wreq });
   }
 
   /** The strictly sequential loop, answering every subrequest whole, until the request completes. */

@@ -2,8 +2,8 @@
 // file's bytes, netfs_writepages() with the server's stream and optionally the cache's, each
 // stream's subrequests, answers, the filesystem's sending, collection and retry, stepped
 // through the immutable engine so a test fixes the schedule exactly.
-import { createEngine, type BvsimEvent, type DataRun, type Engine, type Finding, type World } from '../../core/index.ts';
-import { netfsWriteCompletion } from '../../sim/netfs_write_server.ts';
+import type { DataRun } from '../../core/index.ts';
+import { WriteRequestHarness, type WriteLimits } from './netfs_write_request_harness.ts';
 
 export const PAGE_SIZE = 4096;
 
@@ -17,23 +17,14 @@ export interface WritebackSetup {
   mutants?: Record<string, boolean>;
 }
 
-export class NetfsWritebackHarness {
-  readonly engine: Engine;
-  readonly events: BvsimEvent[] = [];
-  readonly findings: Finding[] = [];
-  readonly wreq = 1;
+export class NetfsWritebackHarness extends WriteRequestHarness {
   readonly ino = 11;
   readonly folios: number[] = [];
   readonly start: number;
   readonly total: number;
-  private nextId = 100;
-  private readonly wsize: number;
-  private readonly maxSegs: number;
 
-  constructor(setup: WritebackSetup, limits: { wsize?: number; max_segs?: number } = {}) {
-    this.engine = createEngine('immutable', { mutants: setup.mutants ?? {} });
-    this.wsize = limits.wsize ?? 1 << 20;
-    this.maxSegs = limits.max_segs ?? 64;
+  constructor(setup: WritebackSetup, limits: WriteLimits = {}) {
+    super(setup.mutants ?? {}, limits, 'writeback');
     this.start = setup.start ?? 0;
     let pfn = 1 << 12;
     const bv = [];
@@ -75,32 +66,8 @@ export class NetfsWritebackHarness {
     });
   }
 
-  get world(): World {
-    return this.engine.peek();
-  }
-
-  get request() {
-    const r = this.world.rreqs[this.wreq];
-    if (r === undefined) throw new Error('no writeback request');
-    return r;
-  }
-
-  step(e: BvsimEvent): unknown {
-    const out = this.engine.step(e);
-    if (out.rejection !== null) throw new Error(`${e.type} rejected: ${out.rejection.message} (${out.rejection.field})`);
-    this.events.push(e);
-    this.findings.push(...out.findings);
-    return out.ret;
-  }
-
-  fresh(): number {
-    return this.nextId++;
-  }
-
   issue(stream: number, o: { wsize?: number; send_error?: number } = {}): number {
-    const subreq = this.fresh();
-    this.step({ type: 'netfs_issue_write', wreq: this.wreq, stream, subreq, iter: subreq, wsize: o.wsize ?? this.wsize, max_segs: this.maxSegs, send_error: o.send_error ?? 0 });
-    return subreq;
+    return this.issueOn(stream, o);
   }
 
   /** Issues every subrequest of `stream`; returns them in order. */
@@ -109,30 +76,6 @@ export class NetfsWritebackHarness {
     const st = () => (stream === 0 ? this.request.stream : this.request.cache_stream);
     while ((st()?.buffered ?? 0) > 0) ids.push(this.issue(stream));
     return ids;
-  }
-
-  reply(subreq: number, o: { bytes?: number; error?: number } = {}): void {
-    const s = this.world.subreqs[subreq];
-    if (s === undefined) throw new Error(`no subreq ${subreq}`);
-    const error = o.error ?? 0;
-    this.step({ type: 'sim.netfs_reply', subreq, bytes: error === 0 ? (o.bytes ?? s.len - s.transferred) : 0, error, eof: false });
-  }
-
-  complete(subreq: number): void {
-    for (const e of netfsWriteCompletion(this.world, subreq, this.fresh())) this.step(e);
-  }
-
-  answer(subreq: number, o: { bytes?: number; error?: number } = {}): void {
-    this.reply(subreq, o);
-    this.complete(subreq);
-  }
-
-  collect(): unknown {
-    return this.step({ type: 'netfs_write_collection', wreq: this.wreq });
-  }
-
-  retry(): unknown {
-    return this.step({ type: 'netfs_retry_writes', wreq: this.wreq });
   }
 
   /** Which folios are still under writeback, in file order. */
