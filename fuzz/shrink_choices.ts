@@ -5,11 +5,14 @@
  * pct→random, fault and short rates to 0, fewer folios and rounds, a smaller eventsMax), delete chunks of each stream's choices, lower each choice. A candidate
  * is kept when its first finding matches and its size key — (events, choices, sum of choices,
  * config weight) — is smaller, so every kept candidate makes progress and the search ends;
- * with stage 2 to follow, it also ends on a plateau of candidates that shorten nothing.
+ * with mutant flags on, it must also witness the mutant as strongly as the start
+ * (shrink_witness.ts). With stage 2 to follow, the search also ends on a plateau of
+ * candidates that shorten nothing.
  */
-import type { EngineMode } from '../core/index.ts';
+import type { EngineMode, Finding, ModelOptions } from '../core/index.ts';
 import { STREAMS, type ActorConfig, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
-import { runChoicesTrace, type SeedRun } from './run_trace.ts';
+import { modelOptions, runChoicesTrace, type SeedRun } from './run_trace.ts';
+import { mutantWitness, type Witness } from './shrink_witness.ts';
 import { compareKeys, deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
 export interface ChoiceRunSpec {
@@ -60,13 +63,19 @@ export function runSpec(spec: ChoiceRunSpec, digests = true): SeedRun {
 /** Stage 1 from `start` (whose first finding is the target); returns the smallest run found. */
 export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRun): SeedRun {
   const state = { best: bestOf(spec.config, start) };
+  const model = modelOptions(spec.mutants);
+  const witness = witnessOf(start, ctx.target, model, spec.mode);
   let shorterAt = ctx.tried;
   const attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>): boolean => {
     if (ctx.stageTwoFollows && ctx.stop === null && ctx.tried - shorterAt >= STAGE_ONE_PLATEAU) ctx.stop = 'plateau';
     if (!spend(ctx)) return false;
     const run = runCandidate(ctx, { ...spec, config, choices });
     const first = run?.result.findings[0] ?? null;
-    const accepted = run !== null && sameFinding(first ?? undefined, ctx.target) && compareKeys(keyOf(config, run), state.best.key) < 0;
+    const accepted =
+      run !== null &&
+      sameFinding(first ?? undefined, ctx.target) &&
+      compareKeys(keyOf(config, run), state.best.key) < 0 &&
+      witnessOf(run, ctx.target, model, spec.mode) >= witness;
     if (accepted) {
       if (run.result.steps.length < state.best.run.result.steps.length) shorterAt = ctx.tried;
       state.best = bestOf(config, run);
@@ -93,6 +102,16 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
  * the rest of its search only trims choices, and stage 2 cuts events far faster.
  */
 export const STAGE_ONE_PLATEAU = 200;
+
+/**
+ * How strongly the run witnesses its mutant (shrink_witness.ts): a candidate must do so as
+ * strongly as the run stage 1 started from. A finding the simulator makes after the last step
+ * (not on one) has no step to compare.
+ */
+function witnessOf(run: SeedRun, target: Finding, model: ModelOptions, mode: EngineMode): Witness {
+  const at = run.result.steps.findIndex((s) => s.outcome.findings.length > 0);
+  return mutantWitness(run.result.steps.map((s) => s.event), target, at, model, mode);
+}
 
 type Attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>) => boolean;
 

@@ -6,14 +6,13 @@
  * later one on the same object takes over what it moved. Ids are left alone: a lowered id names an object
  * that does not exist. A candidate is valid only if the model accepts every event (no
  * rejection; events the model would reject are dropped with the deletion that orphaned them)
- * and its first finding has the target's kind and id. With mutant flags on, the
- * finding must also still be the mutant's: deleting events freely can turn a correct caller
- * into one the fixed kernel warns about just the same (advance a position past the data it
- * was never given), so a candidate on which the clean model reports the target at or before
- * the step the mutant does is refused — unless the input itself was like that.
+ * and its first finding has the target's kind and id. With mutant flags on, the finding
+ * must also still be the mutant's (shrink_witness.ts): the clean model must miss it, unless
+ * it reports it on the input too and the mutant changes nothing there.
  */
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type World } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
+import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
 import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
 /** An event and, for a simulated run, who proposed it (kept so the shrunk trace still says). */
@@ -53,14 +52,17 @@ export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, 
 export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model: ModelOptions, mode: EngineMode): EventItem[] {
   const state = { best: [...start] };
   const startVerdict = judgeEvents(start.map((x) => x.event), model, mode);
-  const differential = Object.values(model.mutants).some((on) => on) && 'first' in startVerdict && mutantOnly(start, ctx.target, startVerdict.at, mode);
+  const witness = 'first' in startVerdict ? mutantWitness(start.map((x) => x.event), ctx.target, startVerdict.at, model, mode) : WITNESS_NONE;
+  // Events from actors that reacted to the bent world may be ones the clean model warns about
+  // too; once they are edited, no actor vouches for them, so only the strong witness will do.
+  const required = witness === WITNESS_MUTANT_DIFFERS ? WITNESS_CLEAN_MISSES : witness;
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
     const { kept, verdict, same } = judgeWithoutRejected(cand, model, mode);
     // A recipe may have touched the working copy before rejecting: the survivors are judged afresh.
     const v = same ? verdict : judgeEvents(kept.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
-    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && (!differential || mutantOnly(kept, ctx.target, v.at, mode));
+    const accepted = 'first' in v && sameFinding(v.first, ctx.target) && mutantWitness(kept.map((x) => x.event), ctx.target, v.at, model, mode) >= required;
     if (accepted) {
       state.best = kept;
       ctx.accepted++;
@@ -144,23 +146,6 @@ function largestAccepted(base: World, e: BvsimEvent, field: string, model: Model
     }
   }
   return best;
-}
-
-/**
- * Whether the clean model (no mutant flags) leaves `target` out of these events' story up to
- * step `at`, where the mutant reports it: it never reports the target by then, or it rejects
- * an event first (a revision-shaped outcome list, say).
- */
-function mutantOnly(items: readonly EventItem[], target: Finding, at: number, mode: EngineMode): boolean {
-  const engine = createEngine(mode, { mutants: {} });
-  for (let i = 0; i <= at && i < items.length; i++) {
-    const item = items[i];
-    if (item === undefined) break;
-    const out = engine.step(item.event);
-    if (out.rejection !== null) return true;
-    if (out.findings.some((f) => sameFinding(f, target))) return false;
-  }
-  return true;
 }
 
 function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {
