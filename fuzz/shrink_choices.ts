@@ -50,6 +50,13 @@ const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] 
   { field: 'orderMax', min: 0 },
   { field: 'emptyNodes', min: 0 },
   { field: 'zeroSlots', min: 0 },
+  // A bvecq buffer with no pages of the caller's own is grown from nothing by
+  // bvecq_expand_buffer(), which allocates the first node itself: one call instead of three.
+  { field: 'callerPages', min: 0 },
+  { field: 'growPages', min: 0 },
+  { field: 'growSteps', min: 1 },
+  { field: 'fragmented', min: 0 },
+  { field: 'sendErrors', min: 0 },
 ];
 
 /**
