@@ -11,10 +11,10 @@ import { EVENT_TYPES, type BvsimEvent, type EventType, type World } from '../cor
 import { eventSpecs } from '../traces/index.ts';
 import type { Draw } from '../sim/index.ts';
 
-type IdKind = 'folio' | 'bvecq' | 'pos' | 'iter' | 'biter' | 'bvec' | 'kvec' | 'kbuf' | 'bio' | 'io';
+export type IdKind = 'folio' | 'bvecq' | 'pos' | 'iter' | 'biter' | 'bvec' | 'kvec' | 'kbuf' | 'bio' | 'io';
 
 /** Which table an id field names, by field name. */
-const ID_FIELDS: Readonly<Record<string, IdKind>> = {
+export const ID_FIELDS: Readonly<Record<string, IdKind>> = {
   folio: 'folio',
   bvecq: 'bvecq',
   to: 'bvecq',

@@ -2,16 +2,19 @@
  * Shrinking, stage 2: edit the events themselves, for a hand-readable minimum. Drop what
  * follows the first finding, delete chunks of events (halving down to single events), then
  * simplify arguments where it is cheap — lower sizes, offsets, counts and statuses, and turn
- * a failed allocation into a successful one; on a short trace, also delete an event while a
- * later one on the same object takes over what it moved. Ids are left alone: a lowered id names an object
- * that does not exist. A candidate is valid only if the model accepts every event (no
- * rejection; events the model would reject are dropped with the deletion that orphaned them)
- * and its first finding has the target's kind and id. With mutant flags on, the finding
- * must also still be the mutant's (shrink_witness.ts): the clean model must miss it, unless
- * it reports it on the input too and the mutant changes nothing there.
+ * a failed allocation into a successful one. On a short trace, also delete an event while a
+ * later one on the same object takes over what it moved, and merge two objects of one kind
+ * (shrink_merge.ts). Ids are never lowered (a lowered id names an object that does not
+ * exist), only merged into ids the trace already has. A candidate is valid only if the model
+ * accepts every event (no rejection; events the model would reject are dropped with the
+ * deletion that orphaned them) and its first finding has the target's kind and id. With
+ * mutant flags on, the finding must also still be the mutant's (shrink_witness.ts): the clean
+ * model must miss it, unless it reports it on the input too and the mutant changes nothing
+ * there.
  */
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type World } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
+import { mergePass } from './shrink_merge.ts';
 import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
 import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
@@ -79,7 +82,8 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     const a = deleteChunks(ctx, get, attempt);
     const b = simplifyPass(ctx, get, attempt);
     const c = ctx.stop === null && jointPass(ctx, get, attempt);
-    if (!a && !b && !c) break;
+    const d = ctx.stop === null && mergePass(ctx, get, attempt);
+    if (!a && !b && !c && !d) break;
   }
   return state.best;
 }
