@@ -1,7 +1,7 @@
 /**
  * The per-event context a recipe reports through: findings, wraps, a rejection, and the
- * objects it touched (so the per-event checkers look only there). Not state: it lives for
- * one event and is never stored.
+ * objects it touched (so the per-event checkers look only there). Not state: what it holds
+ * lives for one event and is never stored.
  */
 import type { Finding, Rejection } from './findings.ts';
 import type { Wrap, WrapLog } from './kernel_int.ts';
@@ -29,7 +29,9 @@ export interface StepCtx extends WrapLog {
   readonly opts: ModelOptions;
   readonly findings: Finding[];
   readonly wraps: Wrap[];
-  readonly touched: { kind: TouchedKind; id: number }[];
+  /** The objects the event touched: the first `touchedCount` entries (the rest are stale). */
+  readonly touched: readonly { readonly kind: TouchedKind; readonly id: number }[];
+  readonly touchedCount: number;
   rejection: Rejection | null;
   warn(id: string, detail: string): void;
   bug(id: string, detail: string): void;
@@ -40,21 +42,38 @@ export interface StepCtx extends WrapLog {
   mutant(name: string): boolean;
 }
 
+/** A context an engine keeps for all its events, emptied before each one. */
+export interface ReusableCtx extends StepCtx {
+  reset(i: number): void;
+}
+
 /**
- * One object per event with its methods on the prototype: a closure-per-method context cost
- * more than the recipes themselves in mutable mode (allocation and, under tsx, name wrapping).
+ * One object with its methods on the prototype: a closure-per-method context cost more than
+ * the recipes themselves in mutable mode (allocation and, under tsx, name wrapping). An
+ * engine reuses one for every event (`reset`), touched entries included, so a step allocates
+ * nothing here unless it reports something; its findings and wraps are copied out.
  */
-class StepContext implements StepCtx {
-  readonly i: number;
+class StepContext implements ReusableCtx {
+  i: number;
   readonly opts: ModelOptions;
   readonly findings: Finding[] = [];
   readonly wraps: Wrap[] = [];
+  /** Entries are overwritten in place from one event to the next: no allocation per touch. */
   readonly touched: { kind: TouchedKind; id: number }[] = [];
+  touchedCount = 0;
   rejection: Rejection | null = null;
 
   constructor(i: number, opts: ModelOptions) {
     this.i = i;
     this.opts = opts;
+  }
+
+  reset(i: number): void {
+    this.i = i;
+    this.findings.length = 0;
+    this.wraps.length = 0;
+    this.touchedCount = 0;
+    this.rejection = null;
   }
 
   warn(id: string, detail: string): void {
@@ -75,7 +94,13 @@ class StepContext implements StepCtx {
   }
 
   touch(kind: TouchedKind, id: number): void {
-    this.touched.push({ kind, id });
+    const entry = this.touched[this.touchedCount++];
+    if (entry === undefined) {
+      this.touched.push({ kind, id });
+      return;
+    }
+    entry.kind = kind;
+    entry.id = id;
   }
 
   mutant(name: string): boolean {
@@ -93,7 +118,7 @@ class StepContext implements StepCtx {
  */
 export function touchedBefore(ctx: StepCtx, k: number): boolean {
   const t = ctx.touched[k];
-  if (t === undefined) return false;
+  if (t === undefined || k >= ctx.touchedCount) return false;
   for (let j = 0; j < k; j++) {
     const u = ctx.touched[j];
     if (u !== undefined && u.kind === t.kind && u.id === t.id) return true;
@@ -101,6 +126,6 @@ export function touchedBefore(ctx: StepCtx, k: number): boolean {
   return false;
 }
 
-export function makeCtx(i: number, opts: ModelOptions): StepCtx {
+export function makeCtx(i: number, opts: ModelOptions): ReusableCtx {
   return new StepContext(i, opts);
 }

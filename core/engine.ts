@@ -5,7 +5,7 @@
  * run the same recipe and the same checkers, so they must give the same rets and digests.
  */
 import { produce } from 'immer';
-import { makeCtx, type ModelOptions, type StepCtx } from './ctx.ts';
+import { makeCtx, type ModelOptions, type ReusableCtx, type StepCtx } from './ctx.ts';
 import type { Finding, Rejection } from './findings.ts';
 import type { Wrap } from './kernel_int.ts';
 import type { Ret } from './recipe.ts';
@@ -24,28 +24,42 @@ export interface StepOutcome {
   readonly halted: boolean;
 }
 
-const HALTED: StepOutcome = Object.freeze({ ret: null, findings: [], wraps: [], rejection: null, halted: true });
+const NONE: readonly never[] = Object.freeze([]);
+const HALTED: StepOutcome = Object.freeze({ ret: null, findings: NONE, wraps: NONE, rejection: null, halted: true });
 
 function applyStep(d: World, e: BvsimEvent, ctx: StepCtx): Ret {
   const ret = recipeFor(e.type)(d, e, ctx);
   if (ctx.rejection !== null) return null;
   if (ctx.opts.eventChecks !== false) checkAfterEvent(d, ctx);
-  const bug = ctx.findings.find((f) => f.kind === 'bug');
-  if (bug !== undefined) d.halted = { i: ctx.i, id: bug.id };
+  for (const f of ctx.findings) {
+    if (f.kind !== 'bug') continue;
+    d.halted = { i: ctx.i, id: f.id };
+    break;
+  }
   return ret;
 }
 
+/** The step's outcome, with its own copies of what the (reused) context collected. */
 function outcomeOf(ctx: StepCtx, ret: Ret): StepOutcome {
   if (ctx.rejection !== null) {
-    return { ret: null, findings: [], wraps: [], rejection: ctx.rejection, halted: false };
+    return { ret: null, findings: NONE, wraps: NONE, rejection: ctx.rejection, halted: false };
   }
-  return { ret, findings: ctx.findings, wraps: ctx.wraps, rejection: null, halted: false };
+  const findings = ctx.findings.length === 0 ? NONE : ctx.findings.slice();
+  const wraps = ctx.wraps.length === 0 ? NONE : ctx.wraps.slice();
+  return { ret, findings, wraps, rejection: null, halted: false };
+}
+
+/** The context for event `i`: the engine's own, emptied, or a fresh one. */
+function ctxFor(i: number, opts: ModelOptions, reuse: ReusableCtx | undefined): StepCtx {
+  if (reuse === undefined) return makeCtx(i, opts);
+  reuse.reset(i);
+  return reuse;
 }
 
 /** Immutable mode: returns the next snapshot (the same reference when nothing changed). */
-export function stepImmutable(world: World, e: BvsimEvent, i: number, opts: ModelOptions): { world: World; outcome: StepOutcome } {
+export function stepImmutable(world: World, e: BvsimEvent, i: number, opts: ModelOptions, reuse?: ReusableCtx): { world: World; outcome: StepOutcome } {
   if (world.halted !== null) return { world, outcome: HALTED };
-  const ctx = makeCtx(i, opts);
+  const ctx = ctxFor(i, opts, reuse);
   let ret: Ret = null;
   const next = produce(world, (d) => {
     ret = applyStep(d, e, ctx);
@@ -55,9 +69,9 @@ export function stepImmutable(world: World, e: BvsimEvent, i: number, opts: Mode
 }
 
 /** Mutable mode: mutates `working` in place; the caller owns it and never shares it. */
-export function stepMutable(working: World, e: BvsimEvent, i: number, opts: ModelOptions): StepOutcome {
+export function stepMutable(working: World, e: BvsimEvent, i: number, opts: ModelOptions, reuse?: ReusableCtx): StepOutcome {
   if (working.halted !== null) return HALTED;
-  const ctx = makeCtx(i, opts);
+  const ctx = ctxFor(i, opts, reuse);
   const ret = applyStep(working, e, ctx);
   return outcomeOf(ctx, ret);
 }
@@ -81,12 +95,13 @@ export interface Engine {
 export function createEngine(mode: EngineMode, opts: ModelOptions, initial: World = emptyWorld()): Engine {
   let world: World = mode === 'mutable' ? structuredClone(initial) : initial;
   let count = 0;
+  const ctx = makeCtx(0, opts);
   return {
     mode,
     step(e) {
       const i = count++;
-      if (mode === 'mutable') return stepMutable(world, e, i, opts);
-      const r = stepImmutable(world, e, i, opts);
+      if (mode === 'mutable') return stepMutable(world, e, i, opts, ctx);
+      const r = stepImmutable(world, e, i, opts, ctx);
       world = r.world;
       return r.outcome;
     },

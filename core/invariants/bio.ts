@@ -7,7 +7,7 @@ import { touchedBefore, type StepCtx } from '../ctx.ts';
 import type { World } from '../state.ts';
 
 export function checkTouchedBios(d: World, ctx: StepCtx): void {
-  for (let k = 0; k < ctx.touched.length; k++) {
+  for (let k = 0; k < ctx.touchedCount; k++) {
     const t = ctx.touched[k];
     if (t === undefined || t.kind !== 'bio' || touchedBefore(ctx, k)) continue;
     const b = d.bios[t.id];

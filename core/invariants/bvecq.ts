@@ -7,8 +7,9 @@ import type { StepCtx } from '../ctx.ts';
 import type { World } from '../state.ts';
 
 export function checkTouchedBvecqs(d: World, ctx: StepCtx): void {
-  for (const t of ctx.touched) {
-    if (t.kind !== 'bvecq') continue;
+  for (let k = 0; k < ctx.touchedCount; k++) {
+    const t = ctx.touched[k];
+    if (t === undefined || t.kind !== 'bvecq') continue;
     const q = d.bvecqs[t.id];
     if (q === undefined || q.freed) continue;
     if (q.nr_slots > q.max_slots) {

@@ -23,7 +23,7 @@ function windowBytes(d: World, it: IovIter): number {
 }
 
 export function checkTouchedIters(d: World, ctx: StepCtx): void {
-  for (let k = 0; k < ctx.touched.length; k++) {
+  for (let k = 0; k < ctx.touchedCount; k++) {
     const t = ctx.touched[k];
     if (t === undefined || t.kind !== 'iter' || touchedBefore(ctx, k)) continue;
     const it = d.iters[t.id];
