@@ -186,24 +186,14 @@ export function formatSummary(s: BaselineSummary, budgetMs: number): string {
   ].join(' ');
 }
 
-/** Prints and returns one summary per mutant over the fast-check seeds. */
-export function baselineTable(opts: BaselineTableOptions, print: (line: string) => void, now: () => number): BaselineSummary[] {
+/** The table's heading: what was run, with which budget, compared how. */
+export function baselineHeading(opts: BaselineTableOptions): string[] {
   const shrinkMs = opts.shrinkMs ?? opts.budgetMs;
   const rule = opts.rule ?? 'halt';
-  print(
+  return [
     `\nBaseline: fast-check fc.commands (uniform choices; no swarm, PCT or coverage guidance), up to ${MAX_COMMANDS} commands, ` +
       `fc seeds ${opts.seeds.join(',')}, ${opts.budgetMs / 1000}s search + up to ${shrinkMs / 1000}s shrinking per seed, ` +
       `compared with the clean engine until it ${rule === 'halt' ? 'halts' : 'reports any finding'}\n`,
-  );
-  print(COLUMNS.join(' '));
-  const out: BaselineSummary[] = [];
-  for (const m of opts.mutants) {
-    const s = summarize(
-      m,
-      opts.seeds.map((seed) => baselineRow(m, seed, opts.budgetMs, now, { shrinkMs, rule })),
-    );
-    out.push(s);
-    print(formatSummary(s, opts.budgetMs));
-  }
-  return out;
+    COLUMNS.join(' '),
+  ];
 }

@@ -15,6 +15,7 @@
  * seed-range detection table), `clean` (the clean model over many seeds, in process).
  */
 import { performance } from 'node:perf_hooks';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MUTANTS } from '../../core/index.ts';
 import { parseDuration } from '../duration.ts';
@@ -22,7 +23,7 @@ import { throughputTable, corpusTable } from './replay_tables.ts';
 import { shrinkBench } from './shrink_regressions.ts';
 import { mutantTable } from './mutants_sim.ts';
 import { cleanSweep, simRunsTable } from './sim_runs.ts';
-import { baselineTable } from './baseline_commands.ts';
+import { baselineTable } from './baseline_table.ts';
 import { mutantCampaignTable } from './campaign_mutants.ts';
 import { scalingTable, soak } from './campaign_scaling.ts';
 
@@ -42,6 +43,7 @@ const OPTIONS = {
   'baseline-budget': { type: 'string', default: '120s' },
   'baseline-seeds': { type: 'string', default: '5' },
   'baseline-lenient': { type: 'boolean', default: false },
+  'baseline-parallel': { type: 'string' },
   'scaling-time': { type: 'string', default: '120s' },
   'soak-time': { type: 'string', default: '10m' },
   'shrink-seeds': { type: 'string', default: '50' },
@@ -86,7 +88,8 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
   }
   if (wanted('baseline')) {
     const rule = values['baseline-lenient'] ? 'halt' : 'finding-free';
-    baselineTable({ mutants, seeds: seedList(values['baseline-seeds']), budgetMs: parseDuration(values['baseline-budget']), rule }, print, now);
+    const parallel = values['baseline-parallel'] === undefined ? availableParallelism() : count(values['baseline-parallel']);
+    await baselineTable({ mutants, seeds: seedList(values['baseline-seeds']), budgetMs: parseDuration(values['baseline-budget']), rule, parallel }, print);
   }
   if (wanted('scaling')) await scalingTable({ seconds: parseDuration(values['scaling-time']) / 1000, seed: 7, now, print });
   if (wanted('soak') && (await soak({ seconds: parseDuration(values['soak-time']) / 1000, seed: 11, now, print })).findings > 0) exit = 1;
