@@ -1,7 +1,7 @@
 /**
  * `bvsim bench` / `npm run bench`: every benchmark of the project, one section after another;
- * `--only a,b` picks sections. The default set is the full report (about an hour on the 2-core
- * machine, most of it the mutant campaigns, the baseline and the soak):
+ * `--only a,b` picks sections. The default set is the full report (about three hours on the
+ * 2-core machine, most of it the mutant campaigns and the baseline at 120 s per seed):
  * - throughput: replay events/s per workload in each engine mode, per-event checks on and off;
  * - corpus: one `bvsim replay` process over 1,200 small traces;
  * - sim: `bvsim run` runs/s and events/s with per-event checks on and off;
