@@ -7,7 +7,7 @@
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type StepOutcome } from '../core/index.ts';
 import { isWait, type ActorEnv, type ActorProgram, type ActorSpec, type ActorYield } from './actor.ts';
 import type { ChoiceLog, ChoiceSource } from './choices.ts';
-import type { Device } from './devices.ts';
+import type { Device, InflightIo } from './devices.ts';
 import { createIdAllocator } from './ids.ts';
 import { createScheduler, type Candidate, type SchedulerPolicy } from './scheduler.ts';
 import type { Ratio } from './prng.ts';
@@ -52,8 +52,16 @@ export interface RunResult {
 
 interface LiveActor {
   readonly spec: ActorSpec;
+  /** `actor:<name>`: its scheduling key and the trace's `by`. */
+  readonly key: string;
   readonly program: ActorProgram;
   pending: ActorYield | null;
+}
+
+/** A candidate for the next step: an actor's pending call or a device completion. */
+interface Enabled extends Candidate {
+  readonly actor: LiveActor | null;
+  readonly io: InflightIo | null;
 }
 
 export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
@@ -68,7 +76,7 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     draining: () => draining,
     mutant: (name) => setup.model.mutants[name] === true,
   };
-  const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, program: spec.start(env), pending: null }));
+  const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, key: `actor:${spec.name}`, program: spec.start(env), pending: null }));
   for (const a of actors) a.pending = advanceActor(a, undefined);
   const scheduler = createScheduler(setup.policy, source.stream('scheduler'), setup.eventsMax);
   const devDraw = source.stream('devices');
@@ -91,19 +99,23 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     draining = step >= setup.eventsMax;
     const world = engine.peek();
     if (world.halted !== null) break;
-    const enabled: (Candidate & { run: () => void })[] = [];
+    // Plain entries, dispatched after the pick: a closure per candidate per step cost more
+    // than the scheduling itself (and tsx wraps every one to keep its name).
+    const enabled: Enabled[] = [];
     for (const a of actors) {
       const p = a.pending;
       if (p === null || (isWait(p) && !p.until(world))) continue;
-      enabled.push({ key: `actor:${a.spec.name}`, weight: 1, run: () => runActor(a, apply) });
+      enabled.push({ key: a.key, weight: 1, actor: a, io: null });
     }
     for (const dev of setup.devices) {
       for (const io of dev.inflight(world)) {
-        enabled.push({ key: `io:${io.key}`, weight: setup.deviceWeight, run: () => apply(io.complete(devDraw, draining), `io:${io.key}`) });
+        enabled.push({ key: `io:${io.key}`, weight: setup.deviceWeight, actor: null, io });
       }
     }
     if (enabled.length === 0) break;
-    enabled[scheduler.pick(enabled, step)]?.run();
+    const picked = enabled[scheduler.pick(enabled, step)];
+    if (picked?.actor != null) runActor(picked.actor, apply);
+    else if (picked?.io != null) apply(picked.io.complete(devDraw, draining), picked.key);
     if (setup.stopAtFinding && findings.length > 0) break;
   }
   // A run stopped at its first finding is over by request: no quiescence, no stuck report.
@@ -124,7 +136,7 @@ function runActor(a: LiveActor, apply: (e: BvsimEvent, by: string) => StepOutcom
     a.pending = advanceActor(a, undefined);
     return;
   }
-  const outcome = apply(p, `actor:${a.spec.name}`);
+  const outcome = apply(p, a.key);
   a.pending = advanceActor(a, outcome);
 }
 
