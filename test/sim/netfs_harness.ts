@@ -1,7 +1,7 @@
 // A hand-driven netfs read for scenario tests: each method proposes the kernel calls one actor
 // would make (readahead, dispatch, server answer, filesystem completion, collection, retry) and
 // steps them through the immutable engine, so a test fixes the schedule exactly.
-import { createEngine, type BvsimEvent, type Engine, type Finding, type World } from '../../core/index.ts';
+import { EngineHarness } from './engine_harness.ts';
 import { netfsFsCompletion } from '../../sim/netfs_server.ts';
 
 export const PAGE_SIZE = 4096;
@@ -27,19 +27,15 @@ export interface IssueOpts {
   send_error?: number;
 }
 
-export class NetfsHarness {
-  readonly engine: Engine;
-  readonly events: BvsimEvent[] = [];
-  readonly findings: Finding[] = [];
+export class NetfsHarness extends EngineHarness {
   readonly rreq = 1;
   readonly ino = 7;
   readonly folios: number[] = [];
-  private nextId = 100;
   private readonly rsize: number;
   private readonly maxSegs: number;
 
   constructor(setup: ReadSetup, dispatch: { rsize?: number; max_segs?: number } = {}) {
-    this.engine = createEngine('immutable', { mutants: setup.mutants ?? {} });
+    super(setup.mutants ?? {});
     this.rsize = dispatch.rsize ?? 1 << 20;
     this.maxSegs = dispatch.max_segs ?? 64;
     if (setup.dio !== undefined) {
@@ -102,22 +98,6 @@ export class NetfsHarness {
       max_slots: slots,
       iter: setup.design === 'rolling' ? 1 : null,
     });
-  }
-
-  get world(): World {
-    return this.engine.peek();
-  }
-
-  step(e: BvsimEvent): unknown {
-    const out = this.engine.step(e);
-    if (out.rejection !== null) throw new Error(`${e.type} rejected: ${out.rejection.message} (${out.rejection.field})`);
-    this.events.push(e);
-    this.findings.push(...out.findings);
-    return out.ret;
-  }
-
-  fresh(): number {
-    return this.nextId++;
   }
 
   /** One pass of the dispatch loop; returns the new subrequest's id. */
@@ -202,9 +182,5 @@ export class NetfsHarness {
     if (this.world.rreqs[this.rreq]?.freed !== true) this.step({ type: 'netfs_put_request', rreq: this.rreq });
     for (const f of this.folios) if (this.world.folios[f]?.locked === false) this.step({ type: 'folio_put', folio: f });
     this.step({ type: 'sim.quiesce' });
-  }
-
-  ids(): string[] {
-    return this.findings.map((f) => `${f.kind}.${f.id}`);
   }
 }

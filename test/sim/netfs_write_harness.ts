@@ -119,8 +119,4 @@ export class NetfsWriteHarness extends WriteRequestHarness {
     if (len === 0) return [];
     return [{ at: this.start, len, src: this.ubuf === null ? `file:${this.ino}` : 'user', off: this.ubuf?.at ?? this.start }];
   }
-
-  ids(): string[] {
-    return this.findings.map((f) => `${f.kind}.${f.id}`);
-  }
 }

@@ -1,8 +1,7 @@
-// What the unbuffered-write and writeback harnesses share: the immutable engine stepped by
-// hand (a rejection throws: the test's own schedule is wrong), fresh ids, and the calls a
+// What the unbuffered-write and writeback harnesses share beyond EngineHarness: the calls a
 // write request's subrequests go through — issue, the server's reply, the filesystem's
 // completion, collection and retry.
-import { createEngine, type BvsimEvent, type Engine, type Finding, type World } from '../../core/index.ts';
+import { EngineHarness } from './engine_harness.ts';
 import { netfsWriteCompletion } from '../../sim/netfs_write_server.ts';
 
 export interface WriteLimits {
@@ -10,43 +9,23 @@ export interface WriteLimits {
   max_segs?: number;
 }
 
-export abstract class WriteRequestHarness {
-  readonly engine: Engine;
-  readonly events: BvsimEvent[] = [];
-  readonly findings: Finding[] = [];
+export abstract class WriteRequestHarness extends EngineHarness {
   readonly wreq = 1;
-  private nextId = 100;
   private readonly wsize: number;
   private readonly maxSegs: number;
   private readonly what: string;
 
   protected constructor(mutants: Record<string, boolean>, limits: WriteLimits, what: string) {
+    super(mutants);
     this.what = what;
-    this.engine = createEngine('immutable', { mutants });
     this.wsize = limits.wsize ?? 1 << 20;
     this.maxSegs = limits.max_segs ?? 64;
-  }
-
-  get world(): World {
-    return this.engine.peek();
   }
 
   get request() {
     const r = this.world.rreqs[this.wreq];
     if (r === undefined) throw new Error(`no ${this.what} request`);
     return r;
-  }
-
-  step(e: BvsimEvent): unknown {
-    const out = this.engine.step(e);
-    if (out.rejection !== null) throw new Error(`${e.type} rejected: ${out.rejection.message} (${out.rejection.field})`);
-    this.events.push(e);
-    this.findings.push(...out.findings);
-    return out.ret;
-  }
-
-  fresh(): number {
-    return this.nextId++;
   }
 
   /** One pass of the dispatch loop on `stream`; returns the new subrequest's id. */

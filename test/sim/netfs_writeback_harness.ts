@@ -92,8 +92,4 @@ export class NetfsWritebackHarness extends WriteRequestHarness {
   expected(len = this.total): DataRun[] {
     return len === 0 ? [] : [{ at: this.start, len, src: `file:${this.ino}`, off: this.start }];
   }
-
-  ids(): string[] {
-    return this.findings.map((f) => `${f.kind}.${f.id}`);
-  }
 }
