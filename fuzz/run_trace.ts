@@ -18,7 +18,7 @@ export interface SeedRunOptions {
   readonly design?: NetfsDesign;
   /**
    * False for a run whose trace is only looked at, not kept (a campaign run without a new
-   * finding, a shrink candidate): its steps then carry no digests but the last.
+   * finding, a shrink candidate): its steps and footer then carry no digests.
    */
   readonly digests?: boolean;
 }
@@ -79,6 +79,6 @@ export function traceOf(seed: number, config: SimConfig, mutants: readonly strin
   return {
     header,
     steps,
-    footer: { end: true, events: steps.length, findings: [...result.findings] as Finding[], digest: result.digest, choices: { ...result.choices } },
+    footer: { end: true, events: steps.length, findings: [...result.findings] as Finding[], ...(result.digest === null ? {} : { digest: result.digest }), choices: { ...result.choices } },
   };
 }

@@ -6,7 +6,8 @@
  */
 import type { BvsimEvent, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
-import type { Device, InflightIo } from './devices.ts';
+import type { Device } from './devices.ts';
+import type { LiveIds } from './live_ids.ts';
 import type { Ratio } from './prng.ts';
 
 export interface BlockDeviceParams {
@@ -16,18 +17,13 @@ export interface BlockDeviceParams {
 
 const BLK_STS_IOERR = 10;
 
-export function blockDevice(p: BlockDeviceParams): Device {
+/** `live`: the run's ios not yet freed. */
+export function blockDevice(p: BlockDeviceParams, live: LiveIds): Device {
   return {
     name: 'disk',
-    inflight(world: World): InflightIo[] {
-      const out: InflightIo[] = [];
-      for (const [key, io] of Object.entries(world.ios)) {
-        if (io.freed) continue;
-        const left = world.bios[io.bio]?.bi_size ?? 0;
-        out.push({ key, complete: (draw, draining) => completion(Number(key), left, draw, draining, p) });
-      }
-      return out;
-    },
+    keyPrefix: '',
+    inflight: (world: World) => live(world).filter((id) => world.ios[id] !== undefined),
+    complete: (world, io, draw, draining) => completion(io, world.bios[world.ios[io]?.bio ?? -1]?.bi_size ?? 0, draw, draining, p),
   };
 }
 

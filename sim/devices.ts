@@ -7,13 +7,12 @@
 import type { BvsimEvent, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
 
-export interface InflightIo {
-  /** Stable key within the device, e.g. the io id. */
-  readonly key: string;
-  complete(draw: Draw, draining: boolean): BvsimEvent;
-}
-
 export interface Device {
   readonly name: string;
-  inflight(world: World): InflightIo[];
+  /** Prefix of an operation's scheduling key, `io:<prefix><id>`. */
+  readonly keyPrefix: string;
+  /** Ids of the operations in flight, ascending. */
+  inflight(world: World): number[];
+  /** In-flight operation `id`'s completion, decided from the devices stream when it is picked. */
+  complete(world: World, id: number, draw: Draw, draining: boolean): BvsimEvent;
 }

@@ -10,6 +10,8 @@ export type IdKind = 'folio' | 'bvecq' | 'bvec' | 'kvec' | 'kbuf' | 'iter' | 'bi
 
 export interface IdAllocator {
   next(kind: IdKind): number;
+  /** The id `next(kind)` would give: every id of that kind below it has been given out. */
+  issued(kind: IdKind): number;
   /** The head PFN for a new folio of `order`. */
   pfn(order: number): number;
   /** The head PFN for a new user folio of `order` (below FIRST_KERNEL_PFN). */
@@ -36,6 +38,7 @@ export function createIdAllocator(): IdAllocator {
       counters[kind] = id + 1;
       return id;
     },
+    issued: (kind) => counters[kind] ?? 1,
     pfn(order) {
       const b = bump(nextPfn, order);
       nextPfn = b.next;

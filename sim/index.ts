@@ -3,6 +3,8 @@ import type { EngineMode, ModelOptions } from '../core/index.ts';
 import { buildActors } from './actors/index.ts';
 import { netfsServer, newNetfsFiles } from './netfs_server.ts';
 import { blockDevice } from './blockdev.ts';
+import { createIdAllocator } from './ids.ts';
+import { liveIos, liveSubreqs } from './live_ids.ts';
 import { recordingSource, replayingSource, type ChoiceLog, type ChoiceSource } from './choices.ts';
 import type { SimConfig } from './config.ts';
 import { simulate, type RunResult } from './run.ts';
@@ -20,7 +22,7 @@ export type { SchedulerPolicy } from './scheduler.ts';
 export interface RunOptions {
   readonly model: ModelOptions;
   readonly mode: EngineMode;
-  /** Digest cadence for the trace (default 64, the trace format's; 0: the last step's only). */
+  /** Digest cadence for the trace (default 64, the trace format's; 0: no digests at all). */
   readonly digestEvery?: number;
 }
 
@@ -30,10 +32,12 @@ export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOpti
   const run = { design: config.design ?? 'cursor', files } as const;
   const { shortRate, errorRate } = config.device;
   const overReadRate = { numerator: errorRate.numerator, denominator: errorRate.denominator * 4 };
+  const ids = createIdAllocator();
   return simulate(
     {
       actors: config.actors.flatMap((c) => buildActors(c, run)),
-      devices: [blockDevice(config.device), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files)],
+      ids,
+      devices: [blockDevice(config.device, liveIos(ids)), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files, liveSubreqs(ids))],
       policy: config.policy,
       eventsMax: config.eventsMax,
       drainMax: config.drainMax,

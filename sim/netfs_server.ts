@@ -9,7 +9,8 @@
  */
 import type { BvsimEvent, NetfsSubrequest, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
-import type { Device, InflightIo } from './devices.ts';
+import type { Device } from './devices.ts';
+import type { LiveIds } from './live_ids.ts';
 import type { Ratio } from './prng.ts';
 import { isWriteSubreq, netfsWriteAnswer } from './netfs_write_server.ts';
 
@@ -36,10 +37,28 @@ export function newNetfsFiles(): NetfsFiles {
 }
 
 /** The subrequests waiting for the server or cache, in id order. */
-export function netfsInflight(w: World): number[] {
+/** Subrequests waiting for the server's answer, ascending (`live`: the run's live subrequests). */
+export function netfsInflight(w: World, live: readonly number[]): number[] {
   const out: number[] = [];
-  for (const [key, s] of Object.entries(w.subreqs)) {
-    if (!s.freed && s.flags.in_progress && s.reply === null && s.source !== 'zero') out.push(Number(key));
+  for (const id of live) {
+    const s = w.subreqs[id];
+    if (s !== undefined && s.flags.in_progress && s.reply === null && s.source !== 'zero') out.push(id);
+  }
+  return out;
+}
+
+/**
+ * Subrequests of requests `reqs` that the server has answered and the filesystem has not yet
+ * handled, ascending, from the run's live subrequests `live`; `first` stops at the first (a
+ * waiting filesystem actor asks at every step).
+ */
+export function answeredSubreqs(w: World, live: readonly number[], reqs: readonly number[], first = false): number[] {
+  const out: number[] = [];
+  for (const id of live) {
+    const s = w.subreqs[id];
+    if (s === undefined || s.reply === null || !s.flags.in_progress || !reqs.includes(s.rreq)) continue;
+    out.push(id);
+    if (first) break;
   }
   return out;
 }
@@ -67,12 +86,12 @@ export function netfsAnswer(w: World, id: number, draw: Draw, draining: boolean,
   return reply(avail, 0);
 }
 
-export function netfsServer(p: NetfsServerParams, files: NetfsFiles): Device {
+export function netfsServer(p: NetfsServerParams, files: NetfsFiles, live: LiveIds): Device {
   return {
     name: 'netfs',
-    inflight(world: World): InflightIo[] {
-      return netfsInflight(world).map((id) => ({ key: `sreq${id}`, complete: (draw, draining) => netfsAnswer(world, id, draw, draining, p, files) }));
-    },
+    keyPrefix: 'sreq',
+    inflight: (world) => netfsInflight(world, live(world)),
+    complete: (world, id, draw, draining) => netfsAnswer(world, id, draw, draining, p, files),
   };
 }
 

@@ -7,14 +7,16 @@
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type StepOutcome } from '../core/index.ts';
 import { isWait, type ActorEnv, type ActorProgram, type ActorSpec, type ActorYield } from './actor.ts';
 import type { ChoiceLog, ChoiceSource } from './choices.ts';
-import type { Device, InflightIo } from './devices.ts';
-import { createIdAllocator } from './ids.ts';
+import type { Device } from './devices.ts';
+import type { IdAllocator } from './ids.ts';
 import { createScheduler, type Candidate, type SchedulerPolicy } from './scheduler.ts';
 import type { Ratio } from './prng.ts';
 
 export interface RunSetup {
   readonly actors: readonly ActorSpec[];
   readonly devices: readonly Device[];
+  /** The run's id allocator: the actors' ids, and what the devices know to be in flight. */
+  readonly ids: IdAllocator;
   readonly policy: SchedulerPolicy;
   readonly eventsMax: number;
   /** Extra steps allowed for the drain phase before the run is declared stuck. */
@@ -25,8 +27,8 @@ export interface RunSetup {
   /** Relative scheduling weight of device completions against actor calls (random policy). */
   readonly deviceWeight: number;
   /**
-   * A state digest is taken after every `digestEvery`-th step and after the last; 0 takes only
-   * the last (a run whose trace is not kept: hashing the whole state is costly).
+   * A state digest is taken after every `digestEvery`-th step and after the last; 0 takes none
+   * (a run whose trace is not kept: hashing the whole state cost a tenth of a campaign).
    */
   readonly digestEvery: number;
   /** End the run right after the step that reports the first finding (SimConfig.stopAtFinding). */
@@ -45,7 +47,8 @@ export interface RunResult {
   readonly steps: readonly RunStep[];
   readonly findings: readonly Finding[];
   readonly choices: ChoiceLog;
-  readonly digest: string;
+  /** The final state's digest; null when the run took no digests (`digestEvery` 0). */
+  readonly digest: string | null;
   /** Whether every actor finished and every device drained. */
   readonly quiesced: boolean;
 }
@@ -61,7 +64,9 @@ interface LiveActor {
 /** A candidate for the next step: an actor's pending call or a device completion. */
 interface Enabled extends Candidate {
   readonly actor: LiveActor | null;
-  readonly io: InflightIo | null;
+  /** For a completion: its device and the operation's id there. */
+  readonly dev: Device | null;
+  readonly id: number;
 }
 
 export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
@@ -71,7 +76,7 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
   const env: ActorEnv = {
     world: () => engine.peek(),
     draw: source.stream('actors'),
-    ids: createIdAllocator(),
+    ids: setup.ids,
     allocFails: () => !draining && faults.chance(setup.allocFailRate),
     draining: () => draining,
     mutant: (name) => setup.model.mutants[name] === true,
@@ -105,17 +110,17 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     for (const a of actors) {
       const p = a.pending;
       if (p === null || (isWait(p) && !p.until(world))) continue;
-      enabled.push({ key: a.key, weight: 1, actor: a, io: null });
+      enabled.push({ key: a.key, weight: 1, actor: a, dev: null, id: 0 });
     }
     for (const dev of setup.devices) {
-      for (const io of dev.inflight(world)) {
-        enabled.push({ key: `io:${io.key}`, weight: setup.deviceWeight, actor: null, io });
+      for (const id of dev.inflight(world)) {
+        enabled.push({ key: `io:${dev.keyPrefix}${id}`, weight: setup.deviceWeight, actor: null, dev, id });
       }
     }
     if (enabled.length === 0) break;
     const picked = enabled[scheduler.pick(enabled, step)];
     if (picked?.actor != null) runActor(picked.actor, apply);
-    else if (picked?.io != null) apply(picked.io.complete(devDraw, draining), picked.key);
+    else if (picked?.dev != null) apply(picked.dev.complete(world, picked.id, devDraw, draining), picked.key);
     if (setup.stopAtFinding && findings.length > 0) break;
   }
   // A run stopped at its first finding is over by request: no quiescence, no stuck report.
@@ -124,8 +129,8 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
   if (quiesced) apply({ type: 'sim.quiesce' }, 'sim');
   else if (!stopped && engine.peek().halted === null) findings.push(stuckFinding(actors));
   const last = steps[steps.length - 1];
-  const digest = engine.digest();
-  if (last !== undefined) last.digest = digest;
+  const digest = setup.digestEvery > 0 ? engine.digest() : null;
+  if (last !== undefined && digest !== null) last.digest = digest;
   return { steps, findings, choices: source.log, digest, quiesced };
 }
 

@@ -14,6 +14,8 @@ import type { BioVec, BvsimEvent, World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
 import type { NetfsRunContext } from './netfs_reader.ts';
+import { liveSubreqs } from '../live_ids.ts';
+import { answeredSubreqs } from '../netfs_server.ts';
 import { netfsWriteCompletion } from '../netfs_write_server.ts';
 
 const PAGE_SIZE = 4096;
@@ -131,19 +133,12 @@ function* issuer(env: ActorEnv, p: NetfsDioWriterParams, run: NetfsRunContext, s
   sh.issuerDone = true;
 }
 
-function answered(w: World, sh: Shared): number[] {
-  const out: number[] = [];
-  for (const [key, s] of Object.entries(w.subreqs)) {
-    if (!s.freed && s.reply !== null && s.flags.in_progress && sh.wreqs.includes(s.rreq)) out.push(Number(key));
-  }
-  return out;
-}
-
 /** The filesystem side of a writer: sends each answered subrequest's bytes and terminates it. */
 export function* writeFilesystem(env: ActorEnv, sh: Shared): ActorProgram {
+  const live = liveSubreqs(env.ids);
   for (;;) {
-    yield { wait: 'an answered write subrequest', until: (w: World) => answered(w, sh).length > 0 || allDone(w, sh) };
-    const ready = answered(env.world(), sh);
+    yield { wait: 'an answered write subrequest', until: (w: World) => answeredSubreqs(w, live(w), sh.wreqs, true).length > 0 || allDone(w, sh) };
+    const ready = answeredSubreqs(env.world(), live(env.world()), sh.wreqs);
     if (ready.length === 0) return;
     for (const e of netfsWriteCompletion(env.world(), env.draw.pick(ready), env.ids.next('kbuf'))) yield e;
   }

@@ -8,7 +8,8 @@
  */
 import type { World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram } from '../actor.ts';
-import { netfsFsCompletion } from '../netfs_server.ts';
+import { liveSubreqs } from '../live_ids.ts';
+import { answeredSubreqs, netfsFsCompletion } from '../netfs_server.ts';
 
 /** Spare subrequests offered to each retry. */
 const SPARE_SUBREQS = 4;
@@ -30,19 +31,12 @@ export function readsDone(w: World, sh: ReadShared): boolean {
   return sh.issuerDone && sh.rreqs.every((id) => w.rreqs[id]?.freed === true);
 }
 
-function answered(w: World, sh: ReadShared): number[] {
-  const out: number[] = [];
-  for (const [key, s] of Object.entries(w.subreqs)) {
-    if (!s.freed && s.reply !== null && s.flags.in_progress && sh.rreqs.includes(s.rreq)) out.push(Number(key));
-  }
-  return out;
-}
-
 /** The filesystem actor; `waitFor` names what it waits for in a stuck-run report. */
 export function* readFilesystem(env: ActorEnv, sh: ReadShared, waitFor: string): ActorProgram {
+  const live = liveSubreqs(env.ids);
   for (;;) {
-    yield { wait: waitFor, until: (w: World) => answered(w, sh).length > 0 || readsDone(w, sh) };
-    const ready = answered(env.world(), sh);
+    yield { wait: waitFor, until: (w: World) => answeredSubreqs(w, live(w), sh.rreqs, true).length > 0 || readsDone(w, sh) };
+    const ready = answeredSubreqs(env.world(), live(env.world()), sh.rreqs);
     if (ready.length === 0) return;
     const id = env.draw.pick(ready);
     for (const e of netfsFsCompletion(env.world(), id, env.ids.next('kbuf'))) yield e;
