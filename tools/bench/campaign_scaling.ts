@@ -38,21 +38,33 @@ async function cleanCampaign(workers: number, seconds: number, seed: number, o: 
   return r;
 }
 
-/** One worker against all cores, each a clean campaign of `seconds` from the same seed. */
-export async function scalingTable(o: ScalingOptions): Promise<{ one: Rate; all: Rate }> {
+/**
+ * One worker against all cores, each a clean campaign of `seconds` from the same seed; then
+ * what the machine itself gives: as many separate one-worker campaigns as cores, at once. Two
+ * vCPUs of a VM are not two idle cores (on the 2-core dev VM two independent processes get
+ * 1.3-1.6x of one), so the ratio is read against that ceiling as well as against the target.
+ */
+export async function scalingTable(o: ScalingOptions): Promise<{ one: Rate; all: Rate; ceiling: number }> {
   const cores = availableParallelism();
   o.print(`\nCampaign throughput: clean \`bvsim fuzz --time ${o.seconds}s --seed ${o.seed}\`, 1 worker and ${cores}\n`);
-  o.print(`${'workers'.padStart(7)} ${'runs/s'.padStart(9)} ${'events/s'.padStart(10)} findings`);
+  o.print(`${'workers'.padStart(12)} ${'runs/s'.padStart(9)} ${'events/s'.padStart(10)} findings`);
+  const line = (label: string, runs: number, events: number, findings: number): void =>
+    o.print(`${label.padStart(12)} ${runs.toFixed(1).padStart(9)} ${Math.round(events).toLocaleString('en-US').padStart(10)} ${findings}`);
   const rows: Rate[] = [];
   for (const workers of [1, cores]) {
     const rate = rateOf(workers, await cleanCampaign(workers, o.seconds, o.seed, o, 1000));
     rows.push(rate);
-    o.print(`${String(workers).padStart(7)} ${rate.runsPerSecond.toFixed(1).padStart(9)} ${Math.round(rate.eventsPerSecond).toLocaleString('en-US').padStart(10)} ${rate.findings}`);
+    line(String(workers), rate.runsPerSecond, rate.eventsPerSecond, rate.findings);
   }
+  const apart = (await Promise.all(Array.from({ length: cores }, () => cleanCampaign(1, o.seconds, o.seed, o, 1000)))).map((r) => rateOf(1, r));
+  const sum = (f: (r: Rate) => number): number => apart.reduce((n, r) => n + f(r), 0);
+  line(`${cores} x 1 apart`, sum((r) => r.runsPerSecond), sum((r) => r.eventsPerSecond), sum((r) => r.findings));
   const [one, all] = rows as [Rate, Rate];
   const ratio = all.runsPerSecond / Math.max(1e-9, one.runsPerSecond);
+  const ceiling = sum((r) => r.runsPerSecond) / Math.max(1e-9, one.runsPerSecond);
   o.print(`  ${cores} workers / 1: ${ratio.toFixed(2)}x runs/s (target >= 1.8x on 2 cores): ${ratio >= 1.8 ? 'meets' : 'MISSES'}`);
-  return { one, all };
+  o.print(`  the machine's own ceiling (${cores} separate one-worker campaigns at once / 1): ${ceiling.toFixed(2)}x; ${cores} workers reach ${((100 * ratio) / Math.max(1e-9, ceiling)).toFixed(0)}% of it`);
+  return { one, all, ceiling };
 }
 
 /** A clean campaign of `seconds` on all cores: findings, memory at one minute and at the end. */
