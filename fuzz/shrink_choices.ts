@@ -57,6 +57,13 @@ const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] 
   { field: 'growSteps', min: 1 },
   { field: 'fragmented', min: 0 },
   { field: 'sendErrors', min: 0 },
+  // Smaller nodes and pieces reach a node boundary in fewer calls.
+  { field: 'headSlots', min: 1 },
+  { field: 'slotsMax', min: 1 },
+  { field: 'sliceSlotsMax', min: 1 },
+  { field: 'pieceSlotsMax', min: 1 },
+  { field: 'sliceMax', min: 1 },
+  { field: 'pieceMax', min: 1 },
 ];
 
 /**
