@@ -57,6 +57,8 @@ const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] 
   { field: 'growSteps', min: 1 },
   { field: 'fragmented', min: 0 },
   { field: 'sendErrors', min: 0 },
+  // A rolling buffer grown by bvecq_expand_buffer(): one call for a node and its pages.
+  { field: 'ownPages', min: 0 },
   // Smaller nodes and pieces reach a node boundary in fewer calls.
   { field: 'headSlots', min: 1 },
   { field: 'slotsMax', min: 1 },

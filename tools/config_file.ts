@@ -54,6 +54,8 @@ const actor = z.discriminatedUnion('kind', [
     sliceMax: z.number().int().min(1),
     sliceSlotsMax: slots,
     inflightMax: z.number().int().min(1),
+    // Traces from before the expand_buffer producer: pages of its own.
+    ownPages: z.boolean().default(true),
   }),
   z.strictObject({
     kind: z.literal('netfs_reader'),

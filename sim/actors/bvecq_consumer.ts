@@ -71,7 +71,7 @@ function* setup(env: ActorEnv, p: BvecqConsumerParams): ActorStep<RollingBuffer 
   const kbuf = env.ids.next('kbuf');
   const kbufSize = Math.max(PAGE_SIZE, p.sliceMax);
   yield { type: 'kbuf_alloc', buf: kbuf, size: kbufSize };
-  return { prod, disp, coll, kbuf, kbufSize, appended: 0, dispatched: 0, pagesLeft: p.pages, folios: [], subs: [] };
+  return { prod, disp, coll, kbuf, kbufSize, appended: 0, dispatched: 0, pagesLeft: p.pages, folios: [], subs: [], grown: { head, size: 0, send: null, acks: [] } };
 }
 
 function* teardown(b: RollingBuffer): ActorStep<void> {

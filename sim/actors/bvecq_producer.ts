@@ -4,10 +4,14 @@
  * bvecq_buffer_append() when the tail fills up (or, now and then, before it does, which
  * leaves short and even empty nodes behind, as a producer that hit a boundary would).
  * The nodes are EXTERNAL: the producer keeps its folio references and drops them at the end.
+ * Or, as a netfs bounce or crypto buffer is grown, the producer hangs no pages of its own:
+ * bvecq_expand_buffer() links ALLOCED nodes and pages after the tail, which the chain owns
+ * and frees with its nodes.
  */
 import type { BvsimEvent } from '../../core/index.ts';
 import type { ActorEnv } from '../actor.ts';
-import { allocFolios, grantedSlots, planPieces, type ActorStep, type Piece } from './chain_build.ts';
+import { allocFolios, grantedSlots, PAGE_SIZE, planPieces, type ActorStep, type Piece } from './chain_build.ts';
+import { expand, type Buffer } from './bvecq_buffer_ops.ts';
 
 /** What the buffer's owner tracks: positions, bytes published and handed out, folios owned. */
 export interface RollingBuffer {
@@ -23,6 +27,8 @@ export interface RollingBuffer {
   pagesLeft: number;
   readonly folios: number[];
   readonly subs: Subreq[];
+  /** The chain as bvecq_expand_buffer() sees it: its head and the bytes in it. */
+  readonly grown: Buffer;
 }
 
 /** A dispatched slice of the buffer: `pos` holds its start, `chain` an extracted copy. */
@@ -37,6 +43,8 @@ export interface ProducerParams {
   readonly orderMax: number;
   /** Largest capacity asked for a node the producer links itself (>= 1). */
   readonly nodeSlotsMax: number;
+  /** Pages of its own appended at the tail; false: the buffer grows by bvecq_expand_buffer(). */
+  readonly ownPages: boolean;
 }
 
 const quarter = { numerator: 1, denominator: 4 };
@@ -46,6 +54,15 @@ type AppendPageEvent = Extract<BvsimEvent, { type: 'bvecq_append_page' }>;
 /** Allocates one folio and appends it, whole or in pieces, at the tail. */
 export function* produce(env: ActorEnv, p: ProducerParams, b: RollingBuffer): ActorStep<void> {
   b.pagesLeft -= 1;
+  if (!p.ownPages) {
+    // The helper walks to the tail from the node it is given: the collector's, as the nodes
+    // before it may be deleted. One to four pages at a time; it may stop short when an
+    // allocation fails.
+    b.grown.head = env.world().positions[b.coll]?.bvecq ?? null;
+    yield* expand(env, b.grown, b.grown.size + PAGE_SIZE * (1 + env.draw.int(4)), false);
+    b.appended = b.grown.size;
+    return;
+  }
   const [folio] = yield* allocFolios(env, 1, p.orderMax);
   if (folio === undefined) return;
   b.folios.push(folio);

@@ -100,6 +100,7 @@ const CATALOGUE: { [K in ActorKind]: KindEntry<K> } = {
       sliceMax: 1 + draw.int(draw.chance(half) ? 8192 : 65536),
       sliceSlotsMax: 1 + draw.int(draw.chance(half) ? 2 : 16),
       inflightMax: 1 + draw.int(4),
+      ownPages: !draw.chance(quarter),
     }),
   },
   netfs_reader: {

@@ -1,7 +1,7 @@
 // The bvecq rolling-buffer actor: producer, dispatcher, subrequests and collector over bvecq
 // positions. A clean model balances every reference; the position-helper mutants are caught.
 import { describe, expect, it } from 'vitest';
-import type { BvsimEvent } from '../../../core/index.ts';
+import { createEngine, DEFAULT_OPTIONS, type BvsimEvent } from '../../../core/index.ts';
 import { failures, findingSeeds, range, runKind } from './helpers.ts';
 
 const runs = range(1, 60).map((seed) => runKind(seed, 'bvecq_consumer'));
@@ -17,7 +17,7 @@ describe('bvecq_consumer (seeds 1..60)', () => {
     const types = [
       'bvecq_buffer_init', 'bvecq_buffer_append', 'bvecq_append_page', 'bvecq_pos_set', 'bvecq_pos_unset',
       'bvecq_pos_advance', 'bvecq_pos_step', 'bvecq_pos_nudge', 'bvecq_slice', 'bvecq_extract', 'bvecq_zero',
-      'bvecq_delete_spent', 'iov_iter_bvec_queue',
+      'bvecq_delete_spent', 'iov_iter_bvec_queue', 'bvecq_expand_buffer',
     ] as const;
     for (const type of types) expect(count(type), type).toBeGreaterThan(0);
   });
@@ -30,6 +30,20 @@ describe('bvecq_consumer (seeds 1..60)', () => {
       return [...set].filter((p) => !unset.has(p)).map((p) => `seed ${r.seed}: position ${p}`);
     });
     expect(leftSet).toEqual([]);
+  });
+
+  it('should grow some buffers with bvecq_expand_buffer() alone, whose ALLOCED pages are freed with their nodes', () => {
+    const grown = runs.filter((r) => r.config.actors.every((a) => a.kind === 'bvecq_consumer' && !a.ownPages));
+    expect(grown.length).toBeGreaterThan(3);
+    for (const r of grown) {
+      const evs = r.result.steps.map((s) => s.event);
+      expect(evs.some((e) => e.type === 'bvecq_append_page'), `seed ${r.seed}`).toBe(false);
+      const pages = evs.flatMap((e) => (e.type === 'bvecq_expand_buffer' ? e.allocs.filter((a): a is number => a !== null) : []));
+      expect(pages.length, `seed ${r.seed}`).toBeGreaterThan(0);
+      const engine = createEngine('mutable', DEFAULT_OPTIONS);
+      for (const e of evs) engine.step(e);
+      expect(pages.filter((pfn) => engine.peek().folios[pfn]?.freed !== true), `seed ${r.seed}`).toEqual([]);
+    }
   });
 
   it('should delete spent nodes that really are spent', () => {
