@@ -15,6 +15,7 @@
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type World } from '../core/index.ts';
 import { specFor } from '../traces/index.ts';
 import { mergePass } from './shrink_merge.ts';
+import { trimPass } from './shrink_trim.ts';
 import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
 import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
@@ -83,7 +84,8 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     const b = simplifyPass(ctx, get, attempt);
     const c = ctx.stop === null && jointPass(ctx, get, attempt);
     const d = ctx.stop === null && mergePass(ctx, get, attempt);
-    if (!a && !b && !c && !d) break;
+    const t = ctx.stop === null && trimPass(ctx, get, attempt);
+    if (!a && !b && !c && !d && !t) break;
   }
   return state.best;
 }

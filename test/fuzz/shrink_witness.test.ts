@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BvsimEvent } from '../../core/index.ts';
 import { runSeedTrace, shrinkTrace } from '../../fuzz/index.ts';
 import { judgeEvents } from '../../fuzz/shrink_events.ts';
-import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from '../../fuzz/shrink_witness.ts';
+import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_CLEAN_QUIET, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from '../../fuzz/shrink_witness.ts';
 import type { Trace } from '../../traces/index.ts';
 
 const MUTANT = 'bvecq_delete_spent_stale_slot';
@@ -46,15 +46,19 @@ function firstOf(events: readonly BvsimEvent[], mutants: Record<string, boolean>
 describe('mutantWitness', () => {
   it('should rank a story by how much of it is the mutant', () => {
     const last = staleSlotStory(1).length - 1;
-    // The clean model folds the one-byte advance without a WARN.
-    expect(mutantWitness(staleSlotStory(1), target, last, model, 'mutable')).toBe(WITNESS_CLEAN_MISSES);
+    // The clean model folds the one-byte advance without a WARN, or any finding at all.
+    expect(mutantWitness(staleSlotStory(1), target, last, model, 'mutable')).toBe(WITNESS_CLEAN_QUIET);
+    // A caller bug of another kind on the way: the clean model misses the target, not everything.
+    const noisy: BvsimEvent[] = [{ type: 'folio_alloc', folio: 7, order: 11, pfn: 0, fail: false }, ...staleSlotStory(1)];
+    expect(firstOf(noisy, {})).toBe('warn.folio_alloc.order_too_large');
+    expect(mutantWitness(noisy, target, noisy.length - 1, model, 'mutable')).toBe(WITNESS_CLEAN_MISSES);
     // Two bytes: the fixed helper WARNs as well, but the mutant changed the deletion on the way.
     expect(mutantWitness(staleSlotStory(2), target, last, model, 'mutable')).toBe(WITNESS_MUTANT_DIFFERS);
     // Without the deletion both models tell one story: a caller bug, not the mutant's.
     const bare = staleSlotStory(2).filter((e) => e.type !== 'bvecq_delete_spent');
     expect(mutantWitness(bare, target, bare.length - 1, model, 'mutable')).toBe(WITNESS_NONE);
     // With no mutant on, there is nothing to witness.
-    expect(mutantWitness(bare, target, bare.length - 1, { mutants: {} }, 'mutable')).toBe(WITNESS_CLEAN_MISSES);
+    expect(mutantWitness(bare, target, bare.length - 1, { mutants: {} }, 'mutable')).toBe(WITNESS_CLEAN_QUIET);
   });
 });
 
