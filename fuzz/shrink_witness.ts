@@ -48,7 +48,7 @@ function cleanReport(events: readonly BvsimEvent[], target: Pick<Finding, 'kind'
   return other ? 'other' : 'quiet';
 }
 
-/** Folds both models in lockstep up to `at`: any difference in a step's outcome, or in the state reached. */
+/** Folds both models in lockstep up to `at`; true on a difference in some step's outcome or in the state reached. */
 function mutantDiffers(events: readonly BvsimEvent[], at: number, model: ModelOptions, mode: EngineMode): boolean {
   const clean = createEngine(mode, { mutants: {} });
   const mutant = createEngine(mode, model);

@@ -29,15 +29,15 @@ export interface RunOptions {
 /** Runs `config` against a choice source (fresh from a seed, or a recorded/edited log). */
 export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOptions): RunResult {
   const files = newNetfsFiles();
-  const run = { design: config.design ?? 'cursor', files } as const;
+  const ids = createIdAllocator();
+  const run = { design: config.design ?? 'cursor', files, subreqs: liveSubreqs(ids) } as const;
   const { shortRate, errorRate } = config.device;
   const overReadRate = { numerator: errorRate.numerator, denominator: errorRate.denominator * 4 };
-  const ids = createIdAllocator();
   return simulate(
     {
       actors: config.actors.flatMap((c) => buildActors(c, run)),
       ids,
-      devices: [blockDevice(config.device, liveIos(ids)), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files, liveSubreqs(ids))],
+      devices: [blockDevice(config.device, liveIos(ids)), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files, run.subreqs)],
       policy: config.policy,
       eventsMax: config.eventsMax,
       drainMax: config.drainMax,

@@ -19,7 +19,8 @@ export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: nu
     for (const end = ids.issued(kind); next < end; next++) open.push(next);
     let k = 0;
     for (const id of open) if (!freed(w, id)) open[k++] = id;
-    open.length = k;
+    // Setting the length is a runtime call even when it does not change.
+    if (k !== open.length) open.length = k;
     return open;
   };
 }

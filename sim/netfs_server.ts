@@ -36,7 +36,6 @@ export function newNetfsFiles(): NetfsFiles {
   return { size: {} };
 }
 
-/** The subrequests waiting for the server or cache, in id order. */
 /** Subrequests waiting for the server's answer, ascending (`live`: the run's live subrequests). */
 export function netfsInflight(w: World, live: readonly number[]): number[] {
   const out: number[] = [];

@@ -98,7 +98,7 @@ export function netfsDioReader(name: string, p: NetfsDioReaderParams, run: Netfs
   const sh: ReadShared = { rreqs: [], issuerDone: false };
   return [
     { name: `${name}.dio`, start: (env) => issuer(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, 'an answered DIO read subrequest') },
+    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, run.subreqs, 'an answered DIO read subrequest') },
     // Its retries wait for the dispatch loop to end: a DIO reader has no hazards switch.
     { name: `${name}.collect`, start: (env) => readCollector(env, { ...p, hazards: false }, sh, 'DIO read collection work') },
   ];

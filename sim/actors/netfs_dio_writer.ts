@@ -14,7 +14,7 @@ import type { BioVec, BvsimEvent, World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
 import type { NetfsRunContext } from './netfs_reader.ts';
-import { liveSubreqs } from '../live_ids.ts';
+import type { LiveIds } from '../live_ids.ts';
 import { answeredSubreqs } from '../netfs_server.ts';
 import { netfsWriteCompletion } from '../netfs_write_server.ts';
 
@@ -134,8 +134,7 @@ function* issuer(env: ActorEnv, p: NetfsDioWriterParams, run: NetfsRunContext, s
 }
 
 /** The filesystem side of a writer: sends each answered subrequest's bytes and terminates it. */
-export function* writeFilesystem(env: ActorEnv, sh: Shared): ActorProgram {
-  const live = liveSubreqs(env.ids);
+export function* writeFilesystem(env: ActorEnv, sh: Shared, live: LiveIds): ActorProgram {
   for (;;) {
     yield { wait: 'an answered write subrequest', until: (w: World) => answeredSubreqs(w, live(w), sh.wreqs, true).length > 0 || allDone(w, sh) };
     const ready = answeredSubreqs(env.world(), live(env.world()), sh.wreqs);
@@ -174,7 +173,7 @@ export function netfsDioWriter(name: string, p: NetfsDioWriterParams, run: Netfs
   const sh: Shared = { wreqs: [], issuerDone: false };
   return [
     { name: `${name}.dio`, start: (env) => issuer(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => writeFilesystem(env, sh) },
+    { name: `${name}.fs`, start: (env) => writeFilesystem(env, sh, run.subreqs) },
     { name: `${name}.collect`, start: (env) => writeCollector(env, sh) },
   ];
 }

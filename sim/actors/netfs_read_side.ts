@@ -8,7 +8,7 @@
  */
 import type { World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram } from '../actor.ts';
-import { liveSubreqs } from '../live_ids.ts';
+import type { LiveIds } from '../live_ids.ts';
 import { answeredSubreqs, netfsFsCompletion } from '../netfs_server.ts';
 
 /** Spare subrequests offered to each retry. */
@@ -32,8 +32,7 @@ export function readsDone(w: World, sh: ReadShared): boolean {
 }
 
 /** The filesystem actor; `waitFor` names what it waits for in a stuck-run report. */
-export function* readFilesystem(env: ActorEnv, sh: ReadShared, waitFor: string): ActorProgram {
-  const live = liveSubreqs(env.ids);
+export function* readFilesystem(env: ActorEnv, sh: ReadShared, live: LiveIds, waitFor: string): ActorProgram {
   for (;;) {
     yield { wait: waitFor, until: (w: World) => answeredSubreqs(w, live(w), sh.rreqs, true).length > 0 || readsDone(w, sh) };
     const ready = answeredSubreqs(env.world(), live(env.world()), sh.rreqs);

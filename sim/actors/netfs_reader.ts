@@ -13,6 +13,7 @@ import type { BvsimEvent, World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { NetfsFiles } from '../netfs_server.ts';
 import { readCollector, readFilesystem, type ReadShared } from './netfs_read_side.ts';
+import type { LiveIds } from '../live_ids.ts';
 
 const PAGE_SIZE = 4096;
 
@@ -48,6 +49,8 @@ export interface NetfsReaderParams {
 export interface NetfsRunContext {
   readonly design: NetfsDesignName;
   readonly files: NetfsFiles;
+  /** The run's live subrequests, one list for the server and every filesystem actor. */
+  readonly subreqs: LiveIds;
 }
 
 /** Page-aligned cached extents below the server's end of file. */
@@ -150,7 +153,7 @@ export function netfsReader(name: string, p: NetfsReaderParams, run: NetfsRunCon
   const sh: ReadShared = { rreqs: [], issuerDone: false };
   return [
     { name: `${name}.ra`, start: (env) => issuer(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, 'an answered subrequest') },
+    { name: `${name}.fs`, start: (env) => readFilesystem(env, sh, run.subreqs, 'an answered subrequest') },
     { name: `${name}.collect`, start: (env) => readCollector(env, p, sh, 'collection work') },
   ];
 }

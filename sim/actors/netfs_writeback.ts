@@ -117,7 +117,7 @@ export function netfsWriteback(name: string, p: NetfsWritebackParams, run: Netfs
   const sh: WriterShared = { wreqs: [], issuerDone: false };
   return [
     { name: `${name}.wb`, start: (env) => flusher(env, p, run, sh) },
-    { name: `${name}.fs`, start: (env) => writeFilesystem(env, sh) },
+    { name: `${name}.fs`, start: (env) => writeFilesystem(env, sh, run.subreqs) },
     { name: `${name}.collect`, start: (env) => writeCollector(env, sh) },
   ];
 }

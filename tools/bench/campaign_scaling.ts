@@ -41,8 +41,9 @@ async function cleanCampaign(workers: number, seconds: number, seed: number, o: 
 /**
  * One worker against all cores, each a clean campaign of `seconds` from the same seed; then
  * what the machine itself gives: as many separate one-worker campaigns as cores, at once. Two
- * vCPUs of a VM are not two idle cores (on the 2-core dev VM two independent processes get
- * 1.3-1.6x of one), so the ratio is read against that ceiling as well as against the target.
+ * vCPUs of a VM are not two idle cores (on the 2-core dev VM two independent processes got
+ * 1.26x of one in one run and 1.91x in another), so the ratio is read against that ceiling
+ * as well as against the target.
  */
 export async function scalingTable(o: ScalingOptions): Promise<{ one: Rate; all: Rate; ceiling: number }> {
   const cores = availableParallelism();
