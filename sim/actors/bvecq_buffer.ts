@@ -2,7 +2,7 @@
  * A netfs-style bvecq buffer, as the bvecq series' helpers (fs/netfs/bvecq.c) build and use
  * one: the caller hangs pages of its own in a first EXTERNAL node through a producer
  * position (bvecq_append_page), sometimes abandons a batch and shortens the buffer back to
- * where it was (bvecq_shorten_buffer) before appending on from a position it saved there;
+ * where it was (bvecq_shorten_buffer) before appending on from there;
  * then bvecq_expand_buffer() grows the buffer with ALLOCED pages; pieces are extracted and
  * sent (bvecq_buffer_ops.ts), ranges cleared, the buffer trimmed; finally the buffer and
  * the caller's pages are released and the socket acknowledges what it still holds. Sizes
@@ -136,23 +136,28 @@ function* appendBatch(env: ActorEnv, p: BvecqBufferParams, b: Buffer, prod: Prod
 }
 
 /**
- * A batch appended and then given up (a copy from user space faulted, say): the position
- * saved before it is where appending goes on, once bvecq_shorten_buffer() has cut the buffer
- * back to the size it had there. Only done where the saved position has a free slot after
- * it in its node, so that the cut falls inside that node.
+ * A batch appended and then given up (a copy from user space faulted, say): appending goes on
+ * where the batch began, once bvecq_shorten_buffer() has cut the buffer back to the size it
+ * had there. The caller either saved a position there first (bvecq_pos_set, moved back with
+ * bvecq_pos_transfer), or counted its own slots and sets its position up again at the cut
+ * (bvecq_pos_init); shrinking favours the second, one call shorter. Only done where the
+ * position has a free slot after it in its node, so that the cut falls inside that node.
  */
 function* abandonBatch(env: ActorEnv, p: BvecqBufferParams, b: Buffer, prod: Producer, n: number): ActorStep<boolean> {
-  if (b.head === null || !roomInNode(env, prod.pos)) return true;
-  const saved = env.ids.next('pos');
+  const at = env.world().positions[prod.pos];
+  if (b.head === null || at === undefined || !roomInNode(env, prod.pos)) return true;
+  const cut = { bvecq: at.bvecq, slot: at.slot, offset: at.offset };
+  const saved = env.draw.chance(half) ? null : env.ids.next('pos');
   const size = b.size;
-  yield { type: 'bvecq_pos_set', pos: saved, at: prod.pos };
+  if (saved !== null) yield { type: 'bvecq_pos_set', pos: saved, at: prod.pos };
   const ok = yield* appendBatch(env, p, b, prod, n);
   // The producer position may sit on a node the cut takes off: let go of it first, so that
   // no position is left on a node whose `prev` still names the kept part of the chain.
   yield { type: 'bvecq_pos_unset', pos: prod.pos };
   yield { type: 'bvecq_shorten_buffer', bvecq: b.head, slot: 0, size };
   b.size = size;
-  yield { type: 'bvecq_pos_transfer', pos: prod.pos, from: saved };
+  if (saved !== null) yield { type: 'bvecq_pos_transfer', pos: prod.pos, from: saved };
+  else yield { type: 'bvecq_pos_init', pos: prod.pos, ...cut };
   return ok;
 }
 

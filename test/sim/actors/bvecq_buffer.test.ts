@@ -36,6 +36,20 @@ describe('bvecq_buffer on the clean model', () => {
     const types = ['bvecq_alloc_one', 'bvecq_append_page', 'bvecq_shorten_buffer', 'bvecq_expand_buffer', 'bvecq_extract', 'bvecq_zero', 'copy_from_iter', 'folio_get'] as const;
     for (const type of types) expect(events.filter((e) => e.type === type).length, type).toBeGreaterThan(0);
   });
+
+  it('should resume after a cut both ways: from a saved position, and from one set up again at the cut', () => {
+    // An abandoned batch: the producer position let go, the buffer cut, the same position back.
+    const resumes = range(1, 60).flatMap((seed) => {
+      const events = runKind(seed, 'bvecq_buffer').result.steps.map((s) => s.event);
+      return events.flatMap((e, k) => {
+        const [before, after] = [events[k - 1], events[k + 1]];
+        if (e.type !== 'bvecq_shorten_buffer' || before?.type !== 'bvecq_pos_unset' || after === undefined) return [];
+        return (after.type === 'bvecq_pos_transfer' || after.type === 'bvecq_pos_init') && after.pos === before.pos ? [after.type] : [];
+      });
+    });
+    expect(resumes.filter((t) => t === 'bvecq_pos_transfer').length).toBeGreaterThan(0);
+    expect(resumes.filter((t) => t === 'bvecq_pos_init').length).toBeGreaterThan(0);
+  });
 });
 
 /** [mutant, actor kind, seed (configs of that kind alone), first finding]. */
