@@ -70,8 +70,9 @@ class StepContext implements ReusableCtx {
 
   reset(i: number): void {
     this.i = i;
-    this.findings.length = 0;
-    this.wraps.length = 0;
+    // Setting `length` calls a builtin even on an empty array, and most events report nothing.
+    if (this.findings.length !== 0) this.findings.length = 0;
+    if (this.wraps.length !== 0) this.wraps.length = 0;
     this.touchedCount = 0;
     this.rejection = null;
   }

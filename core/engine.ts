@@ -44,10 +44,22 @@ function outcomeOf(ctx: StepCtx, ret: Ret): StepOutcome {
   if (ctx.rejection !== null) {
     return { ret: null, findings: NONE, wraps: NONE, rejection: ctx.rejection, halted: false };
   }
+  if (ctx.findings.length === 0 && ctx.wraps.length === 0) {
+    // Most events report nothing and answer null or a boolean: one shared, frozen outcome
+    // each, where an object per event would be a tenth of a replay's garbage.
+    if (ret === null) return QUIET_NULL;
+    if (ret === true) return QUIET_TRUE;
+    if (ret === false) return QUIET_FALSE;
+  }
   const findings = ctx.findings.length === 0 ? NONE : ctx.findings.slice();
   const wraps = ctx.wraps.length === 0 ? NONE : ctx.wraps.slice();
   return { ret, findings, wraps, rejection: null, halted: false };
 }
+
+const quiet = (ret: null | boolean): StepOutcome => Object.freeze({ ret, findings: NONE, wraps: NONE, rejection: null, halted: false });
+const QUIET_NULL = quiet(null);
+const QUIET_TRUE = quiet(true);
+const QUIET_FALSE = quiet(false);
 
 /** The context for event `i`: the engine's own, emptied, or a fresh one. */
 function ctxFor(i: number, opts: ModelOptions, reuse: ReusableCtx | undefined): StepCtx {
