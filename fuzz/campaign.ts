@@ -8,7 +8,7 @@
 import { findingSignature, modelId, mutantNames, type Finding } from '../core/index.ts';
 import { campaignRunSeed, drawConfig, type SimConfig } from '../sim/index.ts';
 import { decodeTrace, encodeTrace, replayTrace, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/index.ts';
-import { coverageOf } from './coverage.ts';
+import { coverageTracker } from './coverage.ts';
 import { modelOptions, runSeedTrace } from './run_trace.ts';
 
 export const DESIGNS = ['cursor', 'rolling'] as const;
@@ -98,9 +98,10 @@ export function runCampaignRun(spec: RunSpec, opts: CampaignRunOptions, known: R
     // Most runs find nothing new and their trace is dropped: run without the step digests, and
     // run again with them (the same run: a pure function of seed and config) for a trace kept.
     const seedOpts = { mutants: opts.mutants, mode: 'mutable', config } as const;
-    const run = runSeedTrace(spec.seed, { ...seedOpts, digests: false });
+    const tracker = coverageTracker();
+    const run = runSeedTrace(spec.seed, { ...seedOpts, digests: false, observer: tracker });
     const model = modelOptions(opts.mutants);
-    const coverage = coverageOf(run.trace.steps, model);
+    const coverage = tracker.goals();
     const findings = [...run.result.findings];
     if (opts.canary !== null && coverage.includes(opts.canary)) {
       findings.push({ kind: 'warn', id: `canary.${opts.canary}`, detail: `the run reached coverage goal ${opts.canary} (--canary)` });

@@ -1,10 +1,11 @@
 /**
  * Semantic coverage (DESIGN "Campaigns"): which (event type × interesting state) pairs a run
  * reached — a revert that crossed a bvecq node, a short device completion, a parent ended by
- * its last chained child. Each goal is a probe computed from the trace alone: its events,
- * rets and findings, folded once more through the model (mutable mode) so a probe can read
- * the world just before and just after its step. Campaigns count goals per run, favour the
- * configs that reach rare ones, and `bvsim check` fails when a required goal is never reached.
+ * its last chained child. Each goal is a probe of one step: its event and ret, and the world
+ * just before and just after it. A campaign asks the probes as the simulator applies each step
+ * (coverageTracker); a finished trace is folded through the model again (coverageOf).
+ * Campaigns count goals per run, favour the configs that reach rare ones, and `bvsim check`
+ * fails when a required goal is never reached.
  */
 import { createEngine, type BvsimEvent, type EventType, type ModelOptions, type Ret, type World } from '../core/index.ts';
 import type { TraceStep } from '../traces/index.ts';
@@ -174,21 +175,61 @@ function probesByType(): ReadonlyMap<string, readonly GoalProbe[]> {
 
 const BY_TYPE = probesByType();
 
+/**
+ * Counts the goals of a run as its steps are applied: `before` just ahead of each event,
+ * `after` once it is applied (a sim StepObserver). A probe stops being asked once its goal
+ * is reached; the lists are reused from step to step, as this runs for every campaign event.
+ */
+export interface CoverageTracker {
+  before(w: World, e: BvsimEvent): void;
+  after(w: World, e: BvsimEvent, ret: Ret): void;
+  /** The goals reached so far, sorted. */
+  goals(): string[];
+}
+
+const ALWAYS = BY_TYPE.get('*') ?? [];
+
+export function coverageTracker(): CoverageTracker {
+  const reached = new Set<string>();
+  const asked: GoalProbe[] = [];
+  const befores: number[] = [];
+  const ask = (probes: readonly GoalProbe[], w: World, e: BvsimEvent): void => {
+    for (const p of probes) {
+      if (reached.has(p.goal)) continue;
+      asked.push(p);
+      befores.push(p.before === undefined ? 0 : p.before(w, e));
+    }
+  };
+  return {
+    before(w, e) {
+      asked.length = 0;
+      befores.length = 0;
+      ask(ALWAYS, w, e);
+      ask(BY_TYPE.get(e.type) ?? [], w, e);
+    },
+    after(w, e, ret) {
+      if (asked.length === 0) return;
+      const step: ProbeStep = { event: e, ret };
+      for (let k = 0; k < asked.length; k++) {
+        const p = asked[k];
+        if (p !== undefined && p.hit(w, step, befores[k] ?? 0)) reached.add(p.goal);
+      }
+    },
+    goals: () => [...reached].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
+}
+
 /** The goals a trace reaches, sorted; folding stops at a step the model rejects. */
 export function coverageOf(steps: readonly TraceStep[], model: ModelOptions): string[] {
   const engine = createEngine('mutable', model);
-  const reached = new Set<string>();
-  const always = BY_TYPE.get('*') ?? [];
+  const tracker = coverageTracker();
   for (const step of steps) {
-    const probes = [...always, ...(BY_TYPE.get(step.event.type) ?? [])].filter((p) => !reached.has(p.goal));
-    const before = probes.map((p) => (p.before === undefined ? 0 : p.before(engine.peek(), step.event)));
+    tracker.before(engine.peek(), step.event);
     const out = engine.step(step.event);
     if (out.rejection !== null) break;
-    for (const [k, p] of probes.entries()) {
-      if (p.hit(engine.peek(), { event: step.event, ret: out.ret }, before[k] ?? 0)) reached.add(p.goal);
-    }
+    tracker.after(engine.peek(), step.event, out.ret);
   }
-  return [...reached].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return tracker.goals();
 }
 
 /** Whether `goal` is rare so far: reached by at most 1 run in 1000 (and at most 3 times early on). */

@@ -5,7 +5,7 @@
  * that re-runs the actors.
  */
 import { modelId, mutantNames, resolveMutants, type EngineMode, type Finding } from '../core/index.ts';
-import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type NetfsDesign, type RunOptions, type RunResult, type SimConfig } from '../sim/index.ts';
+import { drawConfig, rerunChoices, runSeed, type ChoiceLog, type NetfsDesign, type RunOptions, type RunResult, type SimConfig, type StepObserver } from '../sim/index.ts';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace, type TraceStep } from '../traces/index.ts';
 
 export interface SeedRunOptions {
@@ -21,6 +21,8 @@ export interface SeedRunOptions {
    * finding, a shrink candidate): its steps and footer then carry no digests.
    */
   readonly digests?: boolean;
+  /** Sees every step as the simulator applies it (a campaign's coverage). */
+  readonly observer?: StepObserver;
 }
 
 export interface SeedRun {
@@ -57,7 +59,12 @@ export function runChoicesTrace(seed: number, config: SimConfig, choices: Partia
 }
 
 function runOptions(opts: SeedRunOptions): RunOptions {
-  return { model: modelOptions(opts.mutants), mode: opts.mode, ...(opts.digests === false ? { digestEvery: 0 } : {}) };
+  return {
+    model: modelOptions(opts.mutants),
+    mode: opts.mode,
+    ...(opts.digests === false ? { digestEvery: 0 } : {}),
+    ...(opts.observer === undefined ? {} : { observer: opts.observer }),
+  };
 }
 
 export function traceOf(seed: number, config: SimConfig, mutants: readonly string[], result: RunResult): Trace {

@@ -7,14 +7,14 @@ import { createIdAllocator } from './ids.ts';
 import { liveIos, liveSubreqs } from './live_ids.ts';
 import { recordingSource, replayingSource, type ChoiceLog, type ChoiceSource } from './choices.ts';
 import type { SimConfig } from './config.ts';
-import { simulate, type RunResult } from './run.ts';
+import { simulate, type RunResult, type StepObserver } from './run.ts';
 
 export * from './config.ts';
 export * from './choices.ts';
 export * from './prng.ts';
 // prng's runSeed (run k of a campaign) is shadowed by runSeed below; campaigns import it by this name.
 export { runSeed as campaignRunSeed } from './prng.ts';
-export type { RunResult, RunStep } from './run.ts';
+export type { RunResult, RunStep, StepObserver } from './run.ts';
 export type { ActorConfig, ActorKind } from './actors/index.ts';
 export { ACTOR_KINDS } from './actors/index.ts';
 export type { SchedulerPolicy } from './scheduler.ts';
@@ -24,20 +24,23 @@ export interface RunOptions {
   readonly mode: EngineMode;
   /** Digest cadence for the trace (default 64, the trace format's; 0: no digests at all). */
   readonly digestEvery?: number;
+  readonly observer?: StepObserver;
 }
 
 /** Runs `config` against a choice source (fresh from a seed, or a recorded/edited log). */
 export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOptions): RunResult {
   const files = newNetfsFiles();
   const ids = createIdAllocator();
-  const run = { design: config.design ?? 'cursor', files, subreqs: liveSubreqs(ids) } as const;
+  const clock = { applied: 0 };
+  const run = { design: config.design ?? 'cursor', files, subreqs: liveSubreqs(ids, clock) } as const;
   const { shortRate, errorRate } = config.device;
   const overReadRate = { numerator: errorRate.numerator, denominator: errorRate.denominator * 4 };
   return simulate(
     {
       actors: config.actors.flatMap((c) => buildActors(c, run)),
       ids,
-      devices: [blockDevice(config.device, liveIos(ids)), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files, run.subreqs)],
+      clock,
+      devices: [blockDevice(config.device, liveIos(ids, clock)), netfsServer({ shortRate, errorRate, overReadRate, shortRetriesMax: 3 }, files, run.subreqs)],
       policy: config.policy,
       eventsMax: config.eventsMax,
       drainMax: config.drainMax,
@@ -47,6 +50,7 @@ export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOpti
       deviceWeight: config.device.weight,
       digestEvery: opts.digestEvery ?? 64,
       stopAtFinding: config.stopAtFinding === true,
+      ...(opts.observer === undefined ? {} : { observer: opts.observer }),
     },
     source,
   );

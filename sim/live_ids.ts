@@ -12,11 +12,24 @@ import type { IdAllocator, IdKind } from './ids.ts';
 /** Ascending ids of `kind` issued so far whose object is not freed (or not yet created). */
 export type LiveIds = (w: World) => readonly number[];
 
-export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: number) => boolean): LiveIds {
+/**
+ * Counts the steps a run has applied. Only a step frees an object, so with no step applied
+ * and no id issued since the last call, the list is the same: the device and every netfs
+ * actor waiting on replies ask for it at each step.
+ */
+export interface StepClock {
+  applied: number;
+}
+
+export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: number) => boolean, clock?: StepClock): LiveIds {
   const open: number[] = [];
   let next = 1;
+  let seenAt = -1;
   return (w) => {
-    for (const end = ids.issued(kind); next < end; next++) open.push(next);
+    const end = ids.issued(kind);
+    if (clock !== undefined && clock.applied === seenAt && next === end) return open;
+    seenAt = clock?.applied ?? -1;
+    for (; next < end; next++) open.push(next);
     let k = 0;
     for (const id of open) if (!freed(w, id)) open[k++] = id;
     // Setting the length is a runtime call even when it does not change.
@@ -25,5 +38,5 @@ export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: nu
   };
 }
 
-export const liveSubreqs = (ids: IdAllocator): LiveIds => liveIds(ids, 'subreq', (w, id) => w.subreqs[id]?.freed === true);
-export const liveIos = (ids: IdAllocator): LiveIds => liveIds(ids, 'io', (w, id) => w.ios[id]?.freed === true);
+export const liveSubreqs = (ids: IdAllocator, clock?: StepClock): LiveIds => liveIds(ids, 'subreq', (w, id) => w.subreqs[id]?.freed === true, clock);
+export const liveIos = (ids: IdAllocator, clock?: StepClock): LiveIds => liveIds(ids, 'io', (w, id) => w.ios[id]?.freed === true, clock);

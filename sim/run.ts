@@ -4,11 +4,12 @@
  * faults and lets every actor and device finish; then `sim.quiesce` runs the leak checks.
  * The result is a pure function of (config, choices).
  */
-import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type StepOutcome } from '../core/index.ts';
-import { isWait, type ActorEnv, type ActorProgram, type ActorSpec, type ActorYield } from './actor.ts';
+import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type Ret, type StepOutcome, type World } from '../core/index.ts';
+import { isWait, type ActorEnv, type ActorProgram, type ActorSpec, type ActorYield, type Wait } from './actor.ts';
 import type { ChoiceLog, ChoiceSource } from './choices.ts';
 import type { Device } from './devices.ts';
 import type { IdAllocator } from './ids.ts';
+import type { StepClock } from './live_ids.ts';
 import { createScheduler, type Candidate, type SchedulerPolicy } from './scheduler.ts';
 import type { Ratio } from './prng.ts';
 
@@ -17,6 +18,8 @@ export interface RunSetup {
   readonly devices: readonly Device[];
   /** The run's id allocator: the actors' ids, and what the devices know to be in flight. */
   readonly ids: IdAllocator;
+  /** Advanced at every applied step, for the live-id lists made for this run. */
+  readonly clock: StepClock;
   readonly policy: SchedulerPolicy;
   readonly eventsMax: number;
   /** Extra steps allowed for the drain phase before the run is declared stuck. */
@@ -33,6 +36,18 @@ export interface RunSetup {
   readonly digestEvery: number;
   /** End the run right after the step that reports the first finding (SimConfig.stopAtFinding). */
   readonly stopAtFinding: boolean;
+  /** Sees every step as it is applied (a campaign's coverage probes); never changes the run. */
+  readonly observer?: StepObserver;
+}
+
+/**
+ * Watches the run's steps: the world just before each event and just after it is applied,
+ * read during the call only. Coverage is counted this way rather than by folding the finished
+ * run through the model again, which cost a quarter of every campaign run.
+ */
+export interface StepObserver {
+  before(world: World, event: BvsimEvent): void;
+  after(world: World, event: BvsimEvent, ret: Ret): void;
 }
 
 export interface RunStep {
@@ -59,14 +74,35 @@ interface LiveActor {
   readonly key: string;
   readonly program: ActorProgram;
   pending: ActorYield | null;
+  /**
+   * The pending yield when it is a wait, else null: told apart once per yield rather than by
+   * an `in` test of every pending call's shape at every step (a megamorphic lookup).
+   */
+  waiting: Wait | null;
 }
 
 /** A candidate for the next step: an actor's pending call or a device completion. */
 interface Enabled extends Candidate {
-  readonly actor: LiveActor | null;
+  key: string;
+  weight: number;
+  actor: LiveActor | null;
   /** For a completion: its device and the operation's id there. */
-  readonly dev: Device | null;
-  readonly id: number;
+  dev: Device | null;
+  id: number;
+}
+
+/** Writes candidate `k` of this step into the run's list, over last step's entry if there is one. */
+function offer(list: Enabled[], k: number, key: string, weight: number, actor: LiveActor | null, dev: Device | null, id: number): void {
+  const e = list[k];
+  if (e === undefined) {
+    list.push({ key, weight, actor, dev, id });
+    return;
+  }
+  e.key = key;
+  e.weight = weight;
+  e.actor = actor;
+  e.dev = dev;
+  e.id = id;
 }
 
 export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
@@ -81,19 +117,25 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     draining: () => draining,
     mutant: (name) => setup.model.mutants[name] === true,
   };
-  const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, key: `actor:${spec.name}`, program: spec.start(env), pending: null }));
-  for (const a of actors) a.pending = advanceActor(a, undefined);
+  const actors: LiveActor[] = setup.actors.map((spec) => ({ spec, key: `actor:${spec.name}`, program: spec.start(env), pending: null, waiting: null }));
+  for (const a of actors) advanceActor(a, undefined);
   const scheduler = createScheduler(setup.policy, source.stream('scheduler'), setup.eventsMax);
   const devDraw = source.stream('devices');
   const steps: RunStep[] = [];
   const findings: Finding[] = [];
+  const ioKeys = setup.devices.map(() => new Map<number, string>());
+  const enabled: Enabled[] = [];
+  const observer = setup.observer;
   const apply = (event: BvsimEvent, by: string): StepOutcome => {
+    observer?.before(engine.peek(), event);
     const outcome = engine.step(event);
+    setup.clock.applied++;
     // A rejection means an actor or device proposed a call that names what cannot be: a bug
     // in the simulator, never a kernel finding.
     if (outcome.rejection !== null) {
       throw new Error(`${by} proposed a malformed ${event.type} at step ${steps.length}: ${outcome.rejection.message} (${outcome.rejection.field})`);
     }
+    observer?.after(engine.peek(), event, outcome.ret);
     const step: RunStep = { event, outcome, by };
     if (setup.digestEvery > 0 && steps.length % setup.digestEvery === setup.digestEvery - 1) step.digest = engine.digest();
     steps.push(step);
@@ -105,19 +147,27 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     const world = engine.peek();
     if (world.halted !== null) break;
     // Plain entries, dispatched after the pick: a closure per candidate per step cost more
-    // than the scheduling itself (and tsx wraps every one to keep its name).
-    const enabled: Enabled[] = [];
+    // than the scheduling itself (and tsx wraps every one to keep its name). The entries are
+    // the run's own, rewritten at every step: only the pick reads them, before the next one.
+    let n = 0;
     for (const a of actors) {
-      const p = a.pending;
-      if (p === null || (isWait(p) && !p.until(world))) continue;
-      enabled.push({ key: a.key, weight: 1, actor: a, dev: null, id: 0 });
+      if (a.pending === null || (a.waiting !== null && !a.waiting.until(world))) continue;
+      offer(enabled, n++, a.key, 1, a, null, 0);
     }
-    for (const dev of setup.devices) {
+    for (const [d, dev] of setup.devices.entries()) {
+      const keys = ioKeys[d];
       for (const id of dev.inflight(world)) {
-        enabled.push({ key: `io:${dev.keyPrefix}${id}`, weight: setup.deviceWeight, actor: null, dev, id });
+        // One key string per operation for the run, not one per operation per step.
+        let key = keys?.get(id);
+        if (key === undefined) {
+          key = `io:${dev.keyPrefix}${id}`;
+          keys?.set(id, key);
+        }
+        offer(enabled, n++, key, setup.deviceWeight, null, dev, id);
       }
     }
-    if (enabled.length === 0) break;
+    if (n === 0) break;
+    if (enabled.length !== n) enabled.length = n;
     const picked = enabled[scheduler.pick(enabled, step)];
     if (picked?.actor != null) runActor(picked.actor, apply);
     else if (picked?.dev != null) apply(picked.dev.complete(world, picked.id, devDraw, draining), picked.key);
@@ -137,18 +187,19 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
 function runActor(a: LiveActor, apply: (e: BvsimEvent, by: string) => StepOutcome): void {
   const p = a.pending;
   if (p === null) return;
-  if (isWait(p)) {
-    a.pending = advanceActor(a, undefined);
+  if (a.waiting !== null) {
+    advanceActor(a, undefined);
     return;
   }
-  const outcome = apply(p, a.key);
-  a.pending = advanceActor(a, outcome);
+  advanceActor(a, apply(p as BvsimEvent, a.key));
 }
 
-function advanceActor(a: LiveActor, outcome: StepOutcome | undefined): ActorYield | null {
+/** Resumes the actor's program and records what it yields next (null once it is done). */
+function advanceActor(a: LiveActor, outcome: StepOutcome | undefined): void {
   // A generator's first next() takes no value; later ones deliver the outcome of its call.
   const r = outcome === undefined ? a.program.next() : a.program.next(outcome);
-  return r.done === true ? null : r.value;
+  a.pending = r.done === true ? null : r.value;
+  a.waiting = a.pending !== null && isWait(a.pending) ? a.pending : null;
 }
 
 function stuckFinding(actors: readonly LiveActor[]): Finding {

@@ -28,7 +28,7 @@ export interface Scheduler {
 export function createScheduler(policy: SchedulerPolicy, draw: Draw, eventsMax: number): Scheduler {
   switch (policy.kind) {
     case 'random':
-      return { pick: (enabled) => draw.weighted(enabled.map((c) => Math.max(1, c.weight))) };
+      return { pick: (enabled) => weightedPick(draw, enabled) };
     case 'fixed':
       return { pick: (enabled) => fixedPick(policy.order, enabled) };
     case 'pct':
@@ -36,6 +36,22 @@ export function createScheduler(policy: SchedulerPolicy, draw: Draw, eventsMax: 
     default:
       return assertNever(policy);
   }
+}
+
+/**
+ * draw.weighted() over the candidates' weights (each at least 1), drawing the very same
+ * choice, without a list of weights built at every step.
+ */
+function weightedPick(draw: Draw, enabled: readonly Candidate[]): number {
+  let total = 0;
+  for (const c of enabled) total += Math.max(1, c.weight);
+  let x = draw.int(total);
+  for (let k = 0; k < enabled.length; k++) {
+    const w = Math.max(1, enabled[k]?.weight ?? 1);
+    if (x < w) return k;
+    x -= w;
+  }
+  throw new Error('scheduler: no candidate to pick');
 }
 
 function fixedPick(order: readonly string[], enabled: readonly Candidate[]): number {
@@ -55,16 +71,24 @@ function pctScheduler(depth: number, draw: Draw, eventsMax: number): Scheduler {
   let nextChange = 0;
   return {
     pick(enabled, step) {
-      for (const c of enabled) {
-        // New proposers get a random priority above every demoted one.
-        if (!priority.has(c.key)) priority.set(c.key, depth + draw.int(1_000_000));
-      }
+      // One pass, one lookup per proposer: the highest priority wins, ties to the lower key.
       let best = 0;
-      for (const [k, c] of enabled.entries()) {
-        const bestKey = enabled[best]?.key ?? '';
-        const pc = priority.get(c.key) ?? 0;
-        const pb = priority.get(bestKey) ?? 0;
-        if (pc > pb || (pc === pb && c.key < bestKey)) best = k;
+      let bestPriority = 0;
+      let bestKey = '';
+      for (let k = 0; k < enabled.length; k++) {
+        const c = enabled[k];
+        if (c === undefined) continue;
+        let pc = priority.get(c.key);
+        if (pc === undefined) {
+          // New proposers get a random priority above every demoted one.
+          pc = depth + draw.int(1_000_000);
+          priority.set(c.key, pc);
+        }
+        if (k === 0 || pc > bestPriority || (pc === bestPriority && c.key < bestKey)) {
+          best = k;
+          bestPriority = pc;
+          bestKey = c.key;
+        }
       }
       while (nextChange < changePoints.length && (changePoints[nextChange] ?? Infinity) <= step) {
         nextChange++;

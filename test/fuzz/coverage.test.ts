@@ -3,7 +3,7 @@
 // story reordered so that one goal is not reached.
 import { describe, expect, it } from 'vitest';
 import type { BvsimEvent } from '../../core/index.ts';
-import { coverageOf, GOALS, goalsNeverReached, isRareGoal, REQUIRED_GOALS } from '../../fuzz/index.ts';
+import { campaignRun, configOf, coverageOf, coverageTracker, GOALS, goalsNeverReached, isRareGoal, REQUIRED_GOALS, runSeedTrace } from '../../fuzz/index.ts';
 import { recordTrace } from '../../traces/index.ts';
 
 const SETUP: BvsimEvent[] = [
@@ -71,6 +71,24 @@ describe('coverageOf', () => {
   it('should stop at a step the model rejects', () => {
     const steps = [{ i: 0, event: { type: 'folio_put', folio: 7 } as BvsimEvent }, { i: 1, event: { type: 'folio_alloc', folio: 1, order: 0, pfn: 1, fail: true } as BvsimEvent }];
     expect(coverageOf(steps, { mutants: {} })).toEqual([]);
+  });
+});
+
+describe('coverage counted while the run is simulated', () => {
+  // Campaigns count goals as the simulator applies each step, where they used to fold the
+  // finished run through the model again: the two must agree on every run.
+  it('should reach the same goals as folding the finished run again', () => {
+    const opts = { mutants: [], policy: null, canary: null } as const;
+    let reachedSome = 0;
+    for (let k = 0; k < 80; k++) {
+      const spec = campaignRun(11, k);
+      const tracker = coverageTracker();
+      const run = runSeedTrace(spec.seed, { mutants: [], mode: 'mutable', config: configOf(spec, opts), digests: false, observer: tracker });
+      const folded = coverageOf(run.trace.steps, { mutants: {} });
+      expect(tracker.goals(), `run ${k}`).toEqual(folded);
+      if (folded.length > 0) reachedSome++;
+    }
+    expect(reachedSome).toBeGreaterThan(40);
   });
 });
 
