@@ -9,7 +9,7 @@ import { findingSignature, modelId, mutantNames, type Finding } from '../core/in
 import { campaignRunSeed, drawConfig, type SimConfig } from '../sim/index.ts';
 import { decodeTrace, encodeTrace, replayTrace, TRACE_FORMAT, TRACE_VERSION, type Trace } from '../traces/index.ts';
 import { coverageTracker } from './coverage.ts';
-import { modelOptions, runSeedTrace } from './run_trace.ts';
+import { modelOptions, runSeedResult, runSeedTrace } from './run_trace.ts';
 
 export const DESIGNS = ['cursor', 'rolling'] as const;
 export type Design = (typeof DESIGNS)[number];
@@ -95,24 +95,25 @@ export function runCampaignRun(spec: RunSpec, opts: CampaignRunOptions, known: R
   let config: SimConfig | null = null;
   try {
     config = configOf(spec, opts);
-    // Most runs find nothing new and their trace is dropped: run without the step digests, and
-    // run again with them (the same run: a pure function of seed and config) for a trace kept.
+    // Most runs find nothing new and their trace is dropped: run without step digests or a
+    // trace, and run again with them (the same run: a pure function of seed and config) for a
+    // trace kept. Coverage is counted as the steps are applied.
     const seedOpts = { mutants: opts.mutants, mode: 'mutable', config } as const;
     const tracker = coverageTracker();
-    const run = runSeedTrace(spec.seed, { ...seedOpts, digests: false, observer: tracker });
+    const { result } = runSeedResult(spec.seed, { ...seedOpts, digests: false, observer: tracker });
     const model = modelOptions(opts.mutants);
     const coverage = tracker.goals();
-    const findings = [...run.result.findings];
+    const findings = [...result.findings];
     if (opts.canary !== null && coverage.includes(opts.canary)) {
       findings.push({ kind: 'warn', id: `canary.${opts.canary}`, detail: `the run reached coverage goal ${opts.canary} (--canary)` });
     }
     const found = findings[0] ?? null;
     if (found === null || known.has(findingSignature(found))) {
-      return { spec, events: run.trace.steps.length, coverage, findings: findings.length, first: found, trace: null };
+      return { spec, events: result.steps.length, coverage, findings: findings.length, first: found, trace: null };
     }
     const text = encodeTrace(runSeedTrace(spec.seed, seedOpts).trace);
     const first = confirmImmutable(text, model) ?? found;
-    return { spec, events: run.trace.steps.length, coverage, findings: findings.length, first, trace: text };
+    return { spec, events: result.steps.length, coverage, findings: findings.length, first, trace: text };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const first = { ...INTERNAL.exception, detail: `${e.message} (seed ${spec.seed}, config seed ${spec.configSeed})` };

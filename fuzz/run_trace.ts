@@ -47,9 +47,14 @@ export function configFor(seed: number, opts: Pick<SeedRunOptions, 'config' | 'e
 }
 
 export function runSeedTrace(seed: number, opts: SeedRunOptions): SeedRun {
-  const config = configFor(seed, opts);
-  const result = runSeed(config, seed, runOptions(opts));
+  const { config, result } = runSeedResult(seed, opts);
   return { seed, config, result, trace: traceOf(seed, config, opts.mutants, result) };
+}
+
+/** The run alone, with no trace written: a campaign run whose trace is dropped needs none. */
+export function runSeedResult(seed: number, opts: SeedRunOptions): { config: SimConfig; result: RunResult } {
+  const config = configFor(seed, opts);
+  return { config, result: runSeed(config, seed, runOptions(opts)) };
 }
 
 /** Re-runs the actors of `config` from an edited choice sequence (shrinking, --from-choices). */
