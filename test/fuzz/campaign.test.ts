@@ -32,6 +32,19 @@ describe(`campaign runs (seed ${SEED})`, () => {
     expect(b.seed).not.toBe(campaignRun(SEED, 3).seed);
   });
 
+  it('should give campaigns with nearby seeds runs of their own, and repeat no run within one', () => {
+    // Campaign 1's run 2 once was campaign 2's run 1 and campaign 3's run 0 (seed ^ k mixed):
+    // two machines started with seeds 1 and 2 ran the same runs in another order.
+    const seeds = (c: number, n: number): number[] => Array.from({ length: n }, (_, k) => campaignRun(c, k).seed);
+    const first = new Set(seeds(1, 4096));
+    expect(first.size).toBe(4096);
+    for (const c of [0, 2, 3, 4, 5, 8, 0x80000001]) {
+      const shared = seeds(c, 4096).filter((s) => first.has(s)).length;
+      // Independent u32 draws: 4096 * 4096 / 2^32, about 0.004 shared runs expected.
+      expect(shared, `campaign ${c}`).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('should force the netfs design of every drawn config when asked, and draw it per seed otherwise', () => {
     const drawn = new Set<string>();
     for (let k = 0; k < 16; k++) {
