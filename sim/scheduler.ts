@@ -28,7 +28,7 @@ export interface Scheduler {
 export function createScheduler(policy: SchedulerPolicy, draw: Draw, eventsMax: number): Scheduler {
   switch (policy.kind) {
     case 'random':
-      return { pick: (enabled) => weightedPick(draw, enabled) };
+      return randomScheduler(draw);
     case 'fixed':
       return { pick: (enabled) => fixedPick(policy.order, enabled) };
     case 'pct':
@@ -39,19 +39,18 @@ export function createScheduler(policy: SchedulerPolicy, draw: Draw, eventsMax: 
 }
 
 /**
- * draw.weighted() over the candidates' weights (each at least 1), drawing the very same
- * choice, without a list of weights built at every step.
+ * Uniform over the proposers, weighted by kind, through draw.weighted(). The list of weights
+ * is the scheduler's own, refilled at each step rather than built anew.
  */
-function weightedPick(draw: Draw, enabled: readonly Candidate[]): number {
-  let total = 0;
-  for (const c of enabled) total += Math.max(1, c.weight);
-  let x = draw.int(total);
-  for (let k = 0; k < enabled.length; k++) {
-    const w = Math.max(1, enabled[k]?.weight ?? 1);
-    if (x < w) return k;
-    x -= w;
-  }
-  throw new Error('scheduler: no candidate to pick');
+function randomScheduler(draw: Draw): Scheduler {
+  const weights: number[] = [];
+  return {
+    pick(enabled) {
+      weights.length = 0;
+      for (const c of enabled) weights.push(Math.max(1, c.weight));
+      return draw.weighted(weights);
+    },
+  };
 }
 
 function fixedPick(order: readonly string[], enabled: readonly Candidate[]): number {
