@@ -191,26 +191,28 @@ const ALWAYS = BY_TYPE.get('*') ?? [];
 
 export function coverageTracker(): CoverageTracker {
   const reached = new Set<string>();
+  // The probes asked at this step and their before() answers: the first `n` entries, written
+  // over at each step (emptying a list with `length = 0` drops its storage, to be grown again).
   const asked: GoalProbe[] = [];
   const befores: number[] = [];
+  let n = 0;
   const ask = (probes: readonly GoalProbe[], w: World, e: BvsimEvent): void => {
     for (const p of probes) {
       if (reached.has(p.goal)) continue;
-      asked.push(p);
-      befores.push(p.before === undefined ? 0 : p.before(w, e));
+      asked[n] = p;
+      befores[n++] = p.before === undefined ? 0 : p.before(w, e);
     }
   };
   return {
     before(w, e) {
-      asked.length = 0;
-      befores.length = 0;
+      n = 0;
       ask(ALWAYS, w, e);
       ask(BY_TYPE.get(e.type) ?? [], w, e);
     },
     after(w, e, ret) {
-      if (asked.length === 0) return;
+      if (n === 0) return;
       const step: ProbeStep = { event: e, ret };
-      for (let k = 0; k < asked.length; k++) {
+      for (let k = 0; k < n; k++) {
         const p = asked[k];
         if (p !== undefined && p.hit(w, step, befores[k] ?? 0)) reached.add(p.goal);
       }

@@ -19,10 +19,16 @@ const BLK_STS_IOERR = 10;
 
 /** `live`: the run's ios not yet freed. */
 export function blockDevice(p: BlockDeviceParams, live: LiveIds): Device {
+  const inflight: number[] = [];
   return {
     name: 'disk',
     keyPrefix: '',
-    inflight: (world: World) => live(world).filter((id) => world.ios[id] !== undefined),
+    inflight: (world: World) => {
+      let n = 0;
+      for (const id of live(world)) if (world.ios[id] !== undefined) inflight[n++] = id;
+      if (inflight.length !== n) inflight.length = n;
+      return inflight;
+    },
     complete: (world, io, draw, draining) => completion(io, world.bios[world.ios[io]?.bio ?? -1]?.bi_size ?? 0, draw, draining, p),
   };
 }

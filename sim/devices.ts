@@ -11,8 +11,11 @@ export interface Device {
   readonly name: string;
   /** Prefix of an operation's scheduling key, `io:<prefix><id>`. */
   readonly keyPrefix: string;
-  /** Ids of the operations in flight, ascending. */
-  inflight(world: World): number[];
+  /**
+   * Ids of the operations in flight, ascending. The list is the device's own, rewritten at its
+   * next call (it is asked at every step): read it, do not keep it.
+   */
+  inflight(world: World): readonly number[];
   /** In-flight operation `id`'s completion, decided from the devices stream when it is picked. */
   complete(world: World, id: number, draw: Draw, draining: boolean): BvsimEvent;
 }

@@ -36,30 +36,40 @@ export function newNetfsFiles(): NetfsFiles {
   return { size: {} };
 }
 
-/** Subrequests waiting for the server's answer, ascending (`live`: the run's live subrequests). */
-export function netfsInflight(w: World, live: readonly number[]): number[] {
-  const out: number[] = [];
+/**
+ * Subrequests waiting for the server's answer, ascending (`live`: the run's live subrequests),
+ * written into `out` (the device's own list, asked for at every step).
+ */
+export function netfsInflight(w: World, live: readonly number[], out: number[] = []): number[] {
+  let n = 0;
   for (const id of live) {
     const s = w.subreqs[id];
-    if (s !== undefined && s.flags.in_progress && s.reply === null && s.source !== 'zero') out.push(id);
+    if (s !== undefined && s.flags.in_progress && s.reply === null && s.source !== 'zero') out[n++] = id;
   }
+  if (out.length !== n) out.length = n;
   return out;
+}
+
+/** Whether subrequest `id` is answered by the server and not yet handled by the filesystem. */
+function answered(w: World, id: number, reqs: readonly number[]): boolean {
+  const s = w.subreqs[id];
+  return s !== undefined && s.reply !== null && s.flags.in_progress && reqs.includes(s.rreq);
 }
 
 /**
  * Subrequests of requests `reqs` that the server has answered and the filesystem has not yet
- * handled, ascending, from the run's live subrequests `live`; `first` stops at the first (a
- * waiting filesystem actor asks at every step).
+ * handled, ascending, from the run's live subrequests `live`.
  */
-export function answeredSubreqs(w: World, live: readonly number[], reqs: readonly number[], first = false): number[] {
+export function answeredSubreqs(w: World, live: readonly number[], reqs: readonly number[]): number[] {
   const out: number[] = [];
-  for (const id of live) {
-    const s = w.subreqs[id];
-    if (s === undefined || s.reply === null || !s.flags.in_progress || !reqs.includes(s.rreq)) continue;
-    out.push(id);
-    if (first) break;
-  }
+  for (const id of live) if (answered(w, id, reqs)) out.push(id);
   return out;
+}
+
+/** Whether any subrequest answeredSubreqs() would list exists: a waiting filesystem actor asks at every step. */
+export function anyAnswered(w: World, live: readonly number[], reqs: readonly number[]): boolean {
+  for (const id of live) if (answered(w, id, reqs)) return true;
+  return false;
 }
 
 /** What the server holds for the rest of subrequest `s`: bytes up to its end of file. */
@@ -86,10 +96,11 @@ export function netfsAnswer(w: World, id: number, draw: Draw, draining: boolean,
 }
 
 export function netfsServer(p: NetfsServerParams, files: NetfsFiles, live: LiveIds): Device {
+  const inflight: number[] = [];
   return {
     name: 'netfs',
     keyPrefix: 'sreq',
-    inflight: (world) => netfsInflight(world, live(world)),
+    inflight: (world) => netfsInflight(world, live(world), inflight),
     complete: (world, id, draw, draining) => netfsAnswer(world, id, draw, draining, p, files),
   };
 }

@@ -139,7 +139,7 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
     const step: RunStep = { event, outcome, by };
     if (setup.digestEvery > 0 && steps.length % setup.digestEvery === setup.digestEvery - 1) step.digest = engine.digest();
     steps.push(step);
-    findings.push(...outcome.findings);
+    for (let k = 0; k < outcome.findings.length; k++) findings.push(outcome.findings[k] as Finding);
     return outcome;
   };
   for (let step = 0; step < setup.eventsMax + setup.drainMax; step++) {
@@ -154,7 +154,8 @@ export function simulate(setup: RunSetup, source: ChoiceSource): RunResult {
       if (a.pending === null || (a.waiting !== null && !a.waiting.until(world))) continue;
       offer(enabled, n++, a.key, 1, a, null, 0);
     }
-    for (const [d, dev] of setup.devices.entries()) {
+    for (let d = 0; d < setup.devices.length; d++) {
+      const dev = setup.devices[d] as Device;
       const keys = ioKeys[d];
       for (const id of dev.inflight(world)) {
         // One key string per operation for the run, not one per operation per step.

@@ -46,8 +46,9 @@ function randomScheduler(draw: Draw): Scheduler {
   const weights: number[] = [];
   return {
     pick(enabled) {
-      weights.length = 0;
-      for (const c of enabled) weights.push(Math.max(1, c.weight));
+      // Written over, and cut only when shorter: `length = 0` drops the backing store.
+      for (let k = 0; k < enabled.length; k++) weights[k] = Math.max(1, enabled[k]?.weight ?? 1);
+      if (weights.length !== enabled.length) weights.length = enabled.length;
       return draw.weighted(weights);
     },
   };

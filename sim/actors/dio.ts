@@ -96,7 +96,7 @@ function* dioRound(env: ActorEnv, p: DioParams, write: boolean): ActorProgram {
     yield* reapDone(env, io);
   }
   while (io.inflight.length > 0) {
-    yield { wait: `dio bios ${io.inflight.join(',')}`, until: (w: World) => io.inflight.some((b) => completed(w, b)) };
+    yield { wait: `dio bios ${io.inflight.join(',')}`, until: (w: World) => anyCompleted(w, io.inflight) };
     yield* reapDone(env, io);
   }
 }
@@ -153,6 +153,12 @@ function* fill(env: ActorEnv, io: DioIo, bio: number, maxVecs: number): ActorSte
 
 function completed(w: World, bio: number): boolean {
   return (w.bios[bio]?.end_io_calls.length ?? 0) > 0;
+}
+
+/** Whether any of `bios` has completed: asked at every step while the I/O waits, so no closure. */
+function anyCompleted(w: World, bios: readonly number[]): boolean {
+  for (const b of bios) if (completed(w, b)) return true;
+  return false;
 }
 
 /** iomap_dio_bio_end_io() for every bio of the I/O that has completed, in submission order. */

@@ -15,7 +15,8 @@ import type { ActorEnv, ActorProgram, ActorSpec } from '../actor.ts';
 import type { Draw } from '../choices.ts';
 import type { NetfsRunContext } from './netfs_reader.ts';
 import type { LiveIds } from '../live_ids.ts';
-import { answeredSubreqs } from '../netfs_server.ts';
+import { answeredSubreqs, anyAnswered } from '../netfs_server.ts';
+import { allFreed, noneInProgress } from './netfs_waits.ts';
 import { netfsWriteCompletion } from '../netfs_write_server.ts';
 
 const PAGE_SIZE = 4096;
@@ -47,7 +48,7 @@ export interface WriterShared {
 type Shared = WriterShared;
 
 function allDone(w: World, sh: Shared): boolean {
-  return sh.issuerDone && sh.wreqs.every((id) => w.rreqs[id]?.freed === true);
+  return sh.issuerDone && allFreed(w, sh.wreqs);
 }
 
 /**
@@ -136,7 +137,7 @@ function* issuer(env: ActorEnv, p: NetfsDioWriterParams, run: NetfsRunContext, s
 /** The filesystem side of a writer: sends each answered subrequest's bytes and terminates it. */
 export function* writeFilesystem(env: ActorEnv, sh: Shared, live: LiveIds): ActorProgram {
   for (;;) {
-    yield { wait: 'an answered write subrequest', until: (w: World) => answeredSubreqs(w, live(w), sh.wreqs, true).length > 0 || allDone(w, sh) };
+    yield { wait: 'an answered write subrequest', until: (w: World) => anyAnswered(w, live(w), sh.wreqs) || allDone(w, sh) };
     const ready = answeredSubreqs(env.world(), live(env.world()), sh.wreqs);
     if (ready.length === 0) return;
     for (const e of netfsWriteCompletion(env.world(), env.draw.pick(ready), env.ids.next('kbuf'))) yield e;
@@ -149,8 +150,7 @@ function collectorJob(w: World, sh: Shared): { wreq: number; retry: boolean } | 
     const r = w.rreqs[id];
     if (r === undefined || r.freed) continue;
     if (r.flags.retrying) {
-      const listed = r.cache_stream === null ? r.stream.subrequests : [...r.stream.subrequests, ...r.cache_stream.subrequests];
-      if (listed.every((s) => w.subreqs[s]?.flags.in_progress !== true)) return { wreq: id, retry: true };
+      if (noneInProgress(w, r.stream.subrequests) && (r.cache_stream === null || noneInProgress(w, r.cache_stream.subrequests))) return { wreq: id, retry: true };
     } else if (r.work_queued) {
       return { wreq: id, retry: false };
     }

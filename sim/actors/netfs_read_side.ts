@@ -9,7 +9,8 @@
 import type { World } from '../../core/index.ts';
 import type { ActorEnv, ActorProgram } from '../actor.ts';
 import type { LiveIds } from '../live_ids.ts';
-import { answeredSubreqs, netfsFsCompletion } from '../netfs_server.ts';
+import { answeredSubreqs, anyAnswered, netfsFsCompletion } from '../netfs_server.ts';
+import { allFreed, noneInProgress } from './netfs_waits.ts';
 
 /** Spare subrequests offered to each retry. */
 const SPARE_SUBREQS = 4;
@@ -28,13 +29,13 @@ export interface ReadCollectorParams {
 }
 
 export function readsDone(w: World, sh: ReadShared): boolean {
-  return sh.issuerDone && sh.rreqs.every((id) => w.rreqs[id]?.freed === true);
+  return sh.issuerDone && allFreed(w, sh.rreqs);
 }
 
 /** The filesystem actor; `waitFor` names what it waits for in a stuck-run report. */
 export function* readFilesystem(env: ActorEnv, sh: ReadShared, live: LiveIds, waitFor: string): ActorProgram {
   for (;;) {
-    yield { wait: waitFor, until: (w: World) => answeredSubreqs(w, live(w), sh.rreqs, true).length > 0 || readsDone(w, sh) };
+    yield { wait: waitFor, until: (w: World) => anyAnswered(w, live(w), sh.rreqs) || readsDone(w, sh) };
     const ready = answeredSubreqs(env.world(), live(env.world()), sh.rreqs);
     if (ready.length === 0) return;
     const id = env.draw.pick(ready);
@@ -52,7 +53,7 @@ function collectorJob(w: World, sh: ReadShared, hazards: boolean): { rreq: numbe
     const r = w.rreqs[id];
     if (r === undefined || r.freed) continue;
     if (r.flags.retrying) {
-      const quiet = r.stream.subrequests.every((s) => w.subreqs[s]?.flags.in_progress !== true);
+      const quiet = noneInProgress(w, r.stream.subrequests);
       if (quiet && (hazards || r.flags.all_queued)) return { rreq: id, retry: true };
     } else if (r.work_queued) {
       return { rreq: id, retry: false };
