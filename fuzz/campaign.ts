@@ -109,11 +109,11 @@ export function runCampaignRun(spec: RunSpec, opts: CampaignRunOptions, known: R
     }
     const found = findings[0] ?? null;
     if (found === null || known.has(findingSignature(found))) {
-      return { spec, events: result.steps.length, coverage, findings: findings.length, first: found, trace: null };
+      return { spec, events: result.stepCount, coverage, findings: findings.length, first: found, trace: null };
     }
     const text = encodeTrace(runSeedTrace(spec.seed, seedOpts).trace);
     const first = confirmImmutable(text, model) ?? found;
-    return { spec, events: result.steps.length, coverage, findings: findings.length, first, trace: text };
+    return { spec, events: result.stepCount, coverage, findings: findings.length, first, trace: text };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const first = { ...INTERNAL.exception, detail: `${e.message} (seed ${spec.seed}, config seed ${spec.configSeed})` };

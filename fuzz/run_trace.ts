@@ -47,14 +47,18 @@ export function configFor(seed: number, opts: Pick<SeedRunOptions, 'config' | 'e
 }
 
 export function runSeedTrace(seed: number, opts: SeedRunOptions): SeedRun {
-  const { config, result } = runSeedResult(seed, opts);
+  const config = configFor(seed, opts);
+  const result = runSeed(config, seed, runOptions(opts));
   return { seed, config, result, trace: traceOf(seed, config, opts.mutants, result) };
 }
 
-/** The run alone, with no trace written: a campaign run whose trace is dropped needs none. */
+/**
+ * The run alone, its steps counted and not kept, with no trace written: a campaign run whose
+ * trace is dropped needs neither (`result.steps` is empty; `result.stepCount` says how many).
+ */
 export function runSeedResult(seed: number, opts: SeedRunOptions): { config: SimConfig; result: RunResult } {
   const config = configFor(seed, opts);
-  return { config, result: runSeed(config, seed, runOptions(opts)) };
+  return { config, result: runSeed(config, seed, { ...runOptions(opts), keepSteps: false }) };
 }
 
 /** Re-runs the actors of `config` from an edited choice sequence (shrinking, --from-choices). */

@@ -25,6 +25,8 @@ export interface RunOptions {
   /** Digest cadence for the trace (default 64, the trace format's; 0: no digests at all). */
   readonly digestEvery?: number;
   readonly observer?: StepObserver;
+  /** False: count the steps, keep none (RunSetup.keepSteps). */
+  readonly keepSteps?: boolean;
 }
 
 /** Runs `config` against a choice source (fresh from a seed, or a recorded/edited log). */
@@ -51,6 +53,7 @@ export function runConfig(config: SimConfig, source: ChoiceSource, opts: RunOpti
       digestEvery: opts.digestEvery ?? 64,
       stopAtFinding: config.stopAtFinding === true,
       ...(opts.observer === undefined ? {} : { observer: opts.observer }),
+      ...(opts.keepSteps === undefined ? {} : { keepSteps: opts.keepSteps }),
     },
     source,
   );

@@ -1,9 +1,9 @@
 // Run options that make a run cheaper without changing its story: a run without step digests
-// (campaign runs and shrink candidates whose trace is dropped) and a run that stops at its first
-// finding (shrinking's stage 1).
+// (campaign runs and shrink candidates whose trace is dropped), a run that keeps no steps (a
+// campaign run) and a run that stops at its first finding (shrinking's stage 1).
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/index.ts';
-import { runSeedTrace } from '../../fuzz/index.ts';
+import { runSeedResult, runSeedTrace } from '../../fuzz/index.ts';
 import { drawConfig } from '../../sim/index.ts';
 
 const SEEDS = Array.from({ length: 15 }, (_, k) => k + 1);
@@ -21,6 +21,25 @@ describe('a run without step digests', () => {
       expect(bare.steps.filter((s) => s.digest !== undefined)).toEqual([]);
       expect(full.steps.filter((s) => s.digest !== undefined).length).toBeGreaterThan(Math.floor(full.steps.length / 64) - 1);
     }
+  });
+});
+
+describe('a run that keeps no steps', () => {
+  it('should count the steps it applied and end as the full run does, with its steps list empty', () => {
+    let found = 0;
+    for (const seed of Array.from({ length: 40 }, (_, k) => k)) {
+      const mutants = seed % 2 === 0 ? [] : ['bvecq_pos_advance_inverted'];
+      const full = runSeedTrace(seed, { mutants, mode: 'mutable' }).result;
+      const { result } = runSeedResult(seed, { mutants, mode: 'mutable', digests: false });
+      expect(result.steps).toEqual([]);
+      expect(result.stepCount).toBe(full.steps.length);
+      expect(full.stepCount).toBe(full.steps.length);
+      expect(result.findings).toEqual(full.findings);
+      expect(result.choices).toEqual(full.choices);
+      expect(result.quiesced).toBe(full.quiesced);
+      if (full.findings.length > 0) found++;
+    }
+    expect(found).toBeGreaterThan(0);
   });
 });
 
