@@ -70,6 +70,8 @@ function sideChunks(d: World, side: KernelSide, from: number, len: number): { le
 
 /** The labels of kernel-side bytes [from, from + len); untracked bytes read as unknown. */
 function readSide(d: World, side: KernelSide, from: number, len: number): DataPiece[] {
+  // A kbuf is one chunk: its labels are the answer, with no list of chunks to gather them.
+  if (side.kind === 'kbuf') return readWhere(d, { kind: 'kbuf', buf: side.buf, offset: side.offset + from }, len) ?? [unknownPiece(len)];
   const out: DataPiece[] = [];
   for (const c of sideChunks(d, side, from, len)) pushAll(out, c.pieces ?? [unknownPiece(c.len)]);
   return out;
@@ -144,10 +146,26 @@ function unclaimed(claimed: Claimed, key: number, lo: number, hi: number): [numb
   return free;
 }
 
+/**
+ * Whether no two parts lie in the same holder (so no byte can appear twice): the usual window,
+ * checked without the claim bookkeeping. Long windows take the bookkeeping instead.
+ */
+function distinctHolders(parts: readonly WindowPart[]): boolean {
+  if (parts.length > 32) return false;
+  for (let a = 0; a < parts.length; a++) {
+    const pa = parts[a];
+    for (let b = a + 1; b < parts.length; b++) {
+      const pb = parts[b];
+      if (pa !== undefined && pb !== undefined && holderKey(pa.where) === holderKey(pb.where)) return false;
+    }
+  }
+  return true;
+}
+
 /** The first bad copy byte among the window parts (last writer wins), or -1. */
 function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
   let worst: { k: number; text: string } | null = null;
-  const claimed: Claimed = new Map();
+  const claimed: Claimed | null = distinctHolders(plan.parts) ? null : new Map();
   for (let j = plan.parts.length - 1; j >= 0; j--) {
     const p = plan.parts[j];
     if (p === undefined) continue;
@@ -155,6 +173,12 @@ function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: n
     const len = Math.min(p.len, copied - k0);
     if (len <= 0) continue;
     const h = holderAt(d, p.where);
+    if (claimed === null) {
+      if (h === null) continue;
+      const bad = runsDifference(h.runs, h.at, len, plan.expected, k0);
+      if (bad >= 0 && (worst === null || k0 + bad < worst.k)) worst = { k: k0 + bad, text: misplacedText(d, plan, p.where, p.where.offset, p.where.offset + len, k0, bad) };
+      continue;
+    }
     for (const [lo, hi] of unclaimed(claimed, holderKey(p.where), p.where.offset, p.where.offset + len)) {
       if (h === null) continue;
       const k = k0 + (lo - p.where.offset);

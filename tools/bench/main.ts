@@ -8,7 +8,7 @@
  * - mutants: `bvsim fuzz --until-finding` from five campaign seeds per mutant flag: time and runs
  *   to the first finding, the finding, shrunk length against the hand-written minimum;
  * - baseline: the same mutants under plain fast-check fc.commands (no swarm, PCT or coverage);
- * - scaling: clean campaign runs/s with one worker and with all; soak: a clean 10-minute campaign,
+ * - scaling: clean campaign runs/s with one worker and with all, in interleaved rounds; soak: a clean 10-minute campaign,
  *   its findings and memory at one minute against at the end;
  * - shrink: each regression trace and a simulator run with its finding, shrunk.
  * Only when named: `policies` (the seed-range table under forced random and PCT), `seeds` (the
@@ -45,6 +45,7 @@ const OPTIONS = {
   'baseline-lenient': { type: 'boolean', default: false },
   'baseline-parallel': { type: 'string' },
   'scaling-time': { type: 'string', default: '120s' },
+  'scaling-rounds': { type: 'string', default: '4' },
   'soak-time': { type: 'string', default: '10m' },
   'shrink-seeds': { type: 'string', default: '50' },
   'shrink-budget': { type: 'string', default: '30s' },
@@ -91,7 +92,7 @@ export async function benchMain(argv: readonly string[]): Promise<number> {
     const parallel = values['baseline-parallel'] === undefined ? availableParallelism() : count(values['baseline-parallel']);
     await baselineTable({ mutants, seeds: seedList(values['baseline-seeds']), budgetMs: parseDuration(values['baseline-budget']), rule, parallel }, print);
   }
-  if (wanted('scaling')) await scalingTable({ seconds: parseDuration(values['scaling-time']) / 1000, seed: 7, now, print });
+  if (wanted('scaling')) await scalingTable({ seconds: parseDuration(values['scaling-time']) / 1000, rounds: count(values['scaling-rounds']), seed: 7, now, print });
   if (wanted('soak') && (await soak({ seconds: parseDuration(values['soak-time']) / 1000, seed: 11, now, print })).findings > 0) exit = 1;
   if (wanted('shrink')) shrinkBench({ dir: REGRESSIONS, seeds: count(values['shrink-seeds']), budgetMs: parseDuration(values['shrink-budget']), now, print });
   if (wanted('seeds')) mutantTable({ seedsMax: count(values['mutant-seeds']) }, print, listed.length > 0 ? listed : undefined);

@@ -93,4 +93,27 @@ describe('checkPlacement', () => {
     ]);
     expect(ids(outs[outs.length - 1])).toEqual([]);
   });
+
+  it('should judge a page that appears twice by its later position, and report a bad byte there', () => {
+    const twice: BvsimEvent[] = [
+      ...pagesAt([16]),
+      { type: 'kbuf_alloc', buf: 1, size: 8192 },
+      { type: 'bvec_array', bvec: 0, bv: [{ page: 16, offset: 0, len: 100 }, { page: 16, offset: 50, len: 100 }] },
+      { type: 'iov_iter_bvec', iter: 0, direction: 0, bvec: 0, start: 0, nr_segs: 2, count: 200 },
+    ];
+    const w = world(twice);
+    const plan = planPlacement(w, 0, w.iters[0]!, 200, 'to_iter', { kind: 'kbuf', buf: 1, offset: 0 });
+    // Page bytes [50, 150) must hold kbuf bytes [100, 200): the later logical positions win.
+    writeData(w.folios[16]!.data, 0, [{ src: 'kbuf:1', off: 0, len: 50 }, { src: 'kbuf:1', off: 100, len: 100 }]);
+    w.iters[0]!.consumed = 200;
+    const quiet = makeCtx(0, DEFAULT_OPTIONS);
+    checkPlacement(w, plan, 200, quiet);
+    expect(quiet.findings).toEqual([]);
+    // One byte of the later part wrong: reported at its logical position (100 + 30).
+    writeData(w.folios[16]!.data, 80, [{ src: 'kbuf:1', off: 0, len: 1 }]);
+    const ctx = makeCtx(0, DEFAULT_OPTIONS);
+    checkPlacement(w, plan, 200, ctx);
+    expect(ctx.findings.map((f) => f.id)).toEqual(['data.misplaced']);
+    expect(ctx.findings[0]?.detail).toContain('window position 130');
+  });
 });
