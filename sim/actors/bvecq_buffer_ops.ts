@@ -42,7 +42,9 @@ interface Tail {
 
 function tailOf(w: World, head: number | null): Tail | null {
   let id = head;
-  for (let n = 0; id !== null && n <= Object.keys(w.bvecqs).length; n++) {
+  // A looping chain ends the walk; counted once, not at every hop.
+  const limit = Object.keys(w.bvecqs).length;
+  for (let n = 0; id !== null && n <= limit; n++) {
     const q = w.bvecqs[id];
     if (q === undefined) return null;
     if (q.next === null) return { nr: q.nr_slots, max: q.max_slots, mem: q.mem_type };
@@ -110,7 +112,8 @@ export function bytesAhead(w: World, pos: number): { left: number; room: number;
   let left = 0;
   let room = -1;
   let slots = 0;
-  for (let n = 0; id !== null && n <= Object.keys(w.bvecqs).length; n++) {
+  const limit = Object.keys(w.bvecqs).length;
+  for (let n = 0; id !== null && n <= limit; n++) {
     const q = w.bvecqs[id];
     if (q === undefined || q.freed) break;
     let inNode = 0;
