@@ -7,7 +7,7 @@
 import type { BvsimEvent, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
 import type { Device } from './devices.ts';
-import type { LiveIds } from './live_ids.ts';
+import { keepInto, type LiveIds } from './live_ids.ts';
 import type { Ratio } from './prng.ts';
 
 export interface BlockDeviceParams {
@@ -17,18 +17,16 @@ export interface BlockDeviceParams {
 
 const BLK_STS_IOERR = 10;
 
+/** Whether io `id` has been submitted (a live id may be issued and not yet used). */
+const submitted = (w: World, id: number): boolean => w.ios[id] !== undefined;
+
 /** `live`: the run's ios not yet freed. */
 export function blockDevice(p: BlockDeviceParams, live: LiveIds): Device {
   const inflight: number[] = [];
   return {
     name: 'disk',
     keyPrefix: '',
-    inflight: (world: World) => {
-      let n = 0;
-      for (const id of live(world)) if (world.ios[id] !== undefined) inflight[n++] = id;
-      if (inflight.length !== n) inflight.length = n;
-      return inflight;
-    },
+    inflight: (world: World) => keepInto(inflight, world, live(world), submitted),
     complete: (world, io, draw, draining) => completion(io, world.bios[world.ios[io]?.bio ?? -1]?.bi_size ?? 0, draw, draining, p),
   };
 }

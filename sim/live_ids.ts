@@ -21,22 +21,31 @@ export interface StepClock {
   applied: number;
 }
 
-export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: number) => boolean, clock?: StepClock): LiveIds {
+export function liveIds(ids: IdAllocator, kind: IdKind, freed: (w: World, id: number) => boolean, clock: StepClock): LiveIds {
   const open: number[] = [];
   let next = 1;
   let seenAt = -1;
+  const live = (w: World, id: number): boolean => !freed(w, id);
   return (w) => {
     const end = ids.issued(kind);
-    if (clock !== undefined && clock.applied === seenAt && next === end) return open;
-    seenAt = clock?.applied ?? -1;
+    if (clock.applied === seenAt && next === end) return open;
+    seenAt = clock.applied;
     for (; next < end; next++) open.push(next);
-    let k = 0;
-    for (const id of open) if (!freed(w, id)) open[k++] = id;
-    // Setting the length is a runtime call even when it does not change.
-    if (k !== open.length) open.length = k;
-    return open;
+    return keepInto(open, w, open, live);
   };
 }
 
-export const liveSubreqs = (ids: IdAllocator, clock?: StepClock): LiveIds => liveIds(ids, 'subreq', (w, id) => w.subreqs[id]?.freed === true, clock);
-export const liveIos = (ids: IdAllocator, clock?: StepClock): LiveIds => liveIds(ids, 'io', (w, id) => w.ios[id]?.freed === true, clock);
+/**
+ * The ids of `ids` that `keep` accepts, in order, written over `out` (which may be `ids`
+ * itself) and returned: the lists asked for at every step are rewritten, not made anew.
+ */
+export function keepInto(out: number[], w: World, ids: readonly number[], keep: (w: World, id: number) => boolean): number[] {
+  let n = 0;
+  for (const id of ids) if (keep(w, id)) out[n++] = id;
+  // Setting the length is a runtime call even when it does not change.
+  if (out.length !== n) out.length = n;
+  return out;
+}
+
+export const liveSubreqs = (ids: IdAllocator, clock: StepClock): LiveIds => liveIds(ids, 'subreq', (w, id) => w.subreqs[id]?.freed === true, clock);
+export const liveIos = (ids: IdAllocator, clock: StepClock): LiveIds => liveIds(ids, 'io', (w, id) => w.ios[id]?.freed === true, clock);

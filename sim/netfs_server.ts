@@ -10,7 +10,7 @@
 import type { BvsimEvent, NetfsSubrequest, World } from '../core/index.ts';
 import type { Draw } from './choices.ts';
 import type { Device } from './devices.ts';
-import type { LiveIds } from './live_ids.ts';
+import { keepInto, type LiveIds } from './live_ids.ts';
 import type { Ratio } from './prng.ts';
 import { isWriteSubreq, netfsWriteAnswer } from './netfs_write_server.ts';
 
@@ -36,18 +36,18 @@ export function newNetfsFiles(): NetfsFiles {
   return { size: {} };
 }
 
+/** Whether subrequest `id` waits for the server's answer (in flight, unanswered, not a zero fill). */
+function awaitingServer(w: World, id: number): boolean {
+  const s = w.subreqs[id];
+  return s !== undefined && s.flags.in_progress && s.reply === null && s.source !== 'zero';
+}
+
 /**
  * Subrequests waiting for the server's answer, ascending (`live`: the run's live subrequests),
  * written into `out` (the device's own list, asked for at every step).
  */
 export function netfsInflight(w: World, live: readonly number[], out: number[] = []): number[] {
-  let n = 0;
-  for (const id of live) {
-    const s = w.subreqs[id];
-    if (s !== undefined && s.flags.in_progress && s.reply === null && s.source !== 'zero') out[n++] = id;
-  }
-  if (out.length !== n) out.length = n;
-  return out;
+  return keepInto(out, w, live, awaitingServer);
 }
 
 /** Whether subrequest `id` is answered by the server and not yet handled by the filesystem. */

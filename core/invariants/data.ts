@@ -34,6 +34,9 @@ export interface PlacementPlan {
   readonly what?: string;
 }
 
+/** A copy byte found misplaced: its index in the copy, and what is wrong with it. */
+type Bad = { k: number; text: string };
+
 /** The runs holding one place and where the place starts in them, or null for memory the model does not track. */
 function holderAt(d: World, w: WindowWhere): { runs: DataRun[]; at: number } | null {
   if (w.kind === 'kbuf') {
@@ -162,9 +165,9 @@ function distinctHolders(parts: readonly WindowPart[]): boolean {
   return true;
 }
 
-/** The first bad copy byte among the window parts (last writer wins), or -1. */
-function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
-  let worst: { k: number; text: string } | null = null;
+/** The first bad copy byte among the window parts (last writer wins), or null. */
+function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): Bad | null {
+  let worst: Bad | null = null;
   const claimed: Claimed | null = distinctHolders(plan.parts) ? null : new Map();
   for (let j = plan.parts.length - 1; j >= 0; j--) {
     const p = plan.parts[j];
@@ -173,20 +176,25 @@ function firstBadInWindow(d: World, plan: PlacementPlan, copied: number): { k: n
     const len = Math.min(p.len, copied - k0);
     if (len <= 0) continue;
     const h = holderAt(d, p.where);
+    const lo0 = p.where.offset;
     if (claimed === null) {
-      if (h === null) continue;
-      const bad = runsDifference(h.runs, h.at, len, plan.expected, k0);
-      if (bad >= 0 && (worst === null || k0 + bad < worst.k)) worst = { k: k0 + bad, text: misplacedText(d, plan, p.where, p.where.offset, p.where.offset + len, k0, bad) };
+      worst = badInRange(d, plan, p.where, h, lo0, lo0 + len, k0, worst);
       continue;
     }
-    for (const [lo, hi] of unclaimed(claimed, holderKey(p.where), p.where.offset, p.where.offset + len)) {
-      if (h === null) continue;
-      const k = k0 + (lo - p.where.offset);
-      const bad = runsDifference(h.runs, h.at + (lo - p.where.offset), hi - lo, plan.expected, k);
-      if (bad >= 0 && (worst === null || k + bad < worst.k)) worst = { k: k + bad, text: misplacedText(d, plan, p.where, lo, hi, k, bad) };
-    }
+    for (const [lo, hi] of unclaimed(claimed, holderKey(p.where), lo0, lo0 + len)) worst = badInRange(d, plan, p.where, h, lo, hi, k0 + (lo - lo0), worst);
   }
   return worst;
+}
+
+/**
+ * Bytes [lo, hi) of a window place, copy byte `k` onwards, against the plan: the earlier of
+ * their first bad byte and `worst`. Untracked memory (`h` null) has nothing to check.
+ */
+function badInRange(d: World, plan: PlacementPlan, where: WindowWhere, h: { runs: DataRun[]; at: number } | null, lo: number, hi: number, k: number, worst: Bad | null): Bad | null {
+  if (h === null) return worst;
+  const bad = runsDifference(h.runs, h.at + (lo - where.offset), hi - lo, plan.expected, k);
+  if (bad < 0 || (worst !== null && k + bad >= worst.k)) return worst;
+  return { k: k + bad, text: misplacedText(d, plan, where, lo, hi, k, bad) };
 }
 
 /** Describes the bad byte `bad` of the `hi - lo` bytes from `lo` of a window place. */
@@ -215,7 +223,7 @@ export function checkPlacement(d: World, plan: PlacementPlan | null, copied: num
 }
 
 /** The first copy byte the kernel side does not hold as the window held it, or null. */
-function firstBadInSide(d: World, plan: PlacementPlan, copied: number): { k: number; text: string } | null {
+function firstBadInSide(d: World, plan: PlacementPlan, copied: number): Bad | null {
   const side = plan.side;
   if (side.kind === 'kbuf') {
     // One chunk, compared in place: the common case, and it needs no copy of the kbuf's labels.

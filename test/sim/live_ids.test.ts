@@ -17,13 +17,16 @@ describe('liveIds', () => {
   test.prop([fc.array(op, { maxLength: 200 })])('should list, ascending, every issued id not yet freed, whenever it is asked', (ops) => {
     const ids = createIdAllocator();
     const freed = new Set<number>();
-    const live = liveIds(ids, 'subreq', (_w, id) => freed.has(id));
+    // Only an applied step frees an object: each free here is one.
+    const clock = { applied: 0 };
+    const live = liveIds(ids, 'subreq', (_w, id) => freed.has(id), clock);
     const world = emptyWorld();
     for (const o of ops) {
       if (o.op === 'issue') ids.next('subreq');
       else if (o.op === 'free') {
         const issued = ids.issued('subreq') - 1;
         if (issued > 0) freed.add(1 + (o.pick % issued));
+        clock.applied++;
       } else {
         const want = Array.from({ length: ids.issued('subreq') - 1 }, (_, k) => k + 1).filter((id) => !freed.has(id));
         expect([...live(world)]).toEqual(want);
