@@ -54,6 +54,19 @@ describe('netfs_issue_read', () => {
     expect(w.subreqs[2]?.dispatch_pos).toMatchObject({ bvecq: 1 });
   });
 
+  // As in the bvecq series (v5): netfs_readahead() sets rreq->submitted to start + the bytes
+  // loaded, and netfs_mark_read_submission() adds each subrequest's length again, so a fully
+  // dispatched request reads start + 2 * len. Only /proc/fs/netfs/requests and
+  // netfs_dump_request() read the field (docs/results.md).
+  it('should count every byte into rreq->submitted twice, at the load and at each submission, as v5 does', () => {
+    const e = world('cursor');
+    expect(e.peek().rreqs[1]?.submitted).toBe(3 * 4096);
+    e.step(issue(1, 8192));
+    expect(e.peek().rreqs[1]?.submitted).toBe(3 * 4096 + 8192);
+    e.step(issue(2));
+    expect(e.peek().rreqs[1]?.submitted).toBe(2 * 3 * 4096);
+  });
+
   it('should reject a dispatch after the loop ended, leaving the state untouched', () => {
     const e = world('cursor', 1, [1]);
     e.step(issue(1));
