@@ -7,34 +7,21 @@
  * (shrink_merge.ts). Ids are never lowered (a lowered id names an object that does not
  * exist), only merged into ids the trace already has. A candidate is valid only if the model
  * accepts every event (no rejection; events the model would reject are dropped with the
- * deletion that orphaned them) and its first finding has the target's kind and id. With
+ * deletion that orphaned them, or repaired to fit: shrink_repair.ts) and its first finding has the target's kind and id. With
  * mutant flags on, the finding must also still be the mutant's (shrink_witness.ts): the clean
  * model must miss it, unless it reports it on the input too and the mutant changes nothing
  * there.
  */
-import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions, type World } from '../core/index.ts';
-import { specFor } from '../traces/index.ts';
+import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
+import { editEvent, fieldOf, FLAG_FIELDS, QUANTITY_FIELDS } from './shrink_fields.ts';
+import { judgeWithoutRejected, type EventItem, type EventsVerdict } from './shrink_repair.ts';
 import { mergePass } from './shrink_merge.ts';
 import { trimPass } from './shrink_trim.ts';
 import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
 import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
-/** An event and, for a simulated run, who proposed it (kept so the shrunk trace still says). */
-export interface EventItem {
-  readonly event: BvsimEvent;
-  readonly by?: string;
-}
-
-/** Numeric event fields that are quantities (never ids), lowered towards 0. */
-const QUANTITY_FIELDS: readonly string[] = [
-  'amount', 'bi_bvec_done', 'bi_sector', 'bi_size', 'bytes', 'count', 'error', 'len', 'max_size', 'maxpages', 'maxsize',
-  'npages', 'nr_segs', 'offset', 'opf', 'order', 'sector', 'sectors', 'size', 'status',
-];
-
-/** Boolean event fields whose `false` is the simpler story (no injected failure, faults allowed). */
-const FLAG_FIELDS: readonly string[] = ['fail', 'nofault'];
-
-export type EventsVerdict = { readonly rejected: number } | { readonly first: Finding | undefined; readonly at: number };
+export type { EventItem, EventsVerdict } from './shrink_repair.ts';
+export { judgeWithoutRejected } from './shrink_repair.ts';
 
 /** Folds events through a fresh model: the first rejected event, or the first finding and its step. */
 export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, mode: EngineMode = 'mutable'): EventsVerdict {
@@ -62,7 +49,7 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
   const required = witness === WITNESS_MUTANT_DIFFERS ? WITNESS_CLEAN_MISSES : witness;
   const attempt = (cand: EventItem[]): boolean => {
     if (!spend(ctx)) return false;
-    const { kept, verdict, same } = judgeWithoutRejected(cand, model, mode);
+    const { kept, verdict, same } = judgeWithoutRejected(cand, model, mode, ctx.target);
     // A recipe may have touched the working copy before rejecting: the survivors are judged afresh.
     const v = same ? verdict : judgeEvents(kept.map((x) => x.event), model, mode);
     const first = 'first' in v ? (v.first ?? null) : null;
@@ -88,70 +75,6 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     if (!a && !b && !c && !d && !t) break;
   }
   return state.best;
-}
-
-/**
- * The candidate without the events the model rejects, in one pass: deleting an object's
- * creation also deletes every later event that names it (and, in turn, what those created),
- * so one deletion removes a whole lifetime instead of being refused. An event refused for a
- * quantity (a completion of more bytes than the smaller bio now has) is kept with the largest
- * value the model accepts instead. `verdict` is the candidate's own when nothing was dropped
- * or edited (`same`); otherwise the caller judges `kept` afresh.
- */
-export function judgeWithoutRejected(items: readonly EventItem[], model: ModelOptions, mode: EngineMode): { kept: EventItem[]; verdict: EventsVerdict; same: boolean } {
-  const engine = createEngine(mode, model);
-  const kept: EventItem[] = [];
-  let first: Finding | undefined;
-  let at = -1;
-  let same = true;
-  for (const item of items) {
-    let out = engine.step(item.event);
-    let event = item.event;
-    if (out.rejection !== null) {
-      same = false;
-      const field = out.rejection.field;
-      const repaired = QUANTITY_FIELDS.includes(field) ? largestAccepted(engine.snapshot(), item.event, field, model, mode) : null;
-      if (repaired === null) continue;
-      event = repaired;
-      out = engine.step(event);
-      if (out.rejection !== null) continue;
-    }
-    if (first === undefined && out.findings.length > 0) {
-      first = out.findings[0];
-      at = kept.length;
-    }
-    kept.push(event === item.event ? item : { ...item, event });
-  }
-  return { kept, verdict: { first, at }, same };
-}
-
-/**
- * The event with quantity `field` lowered to the largest value the model accepts from state
- * `base` (a binary search: these limits are upper bounds), or null when no value below the
- * refused one is accepted.
- */
-function largestAccepted(base: World, e: BvsimEvent, field: string, model: ModelOptions, mode: EngineMode): BvsimEvent | null {
-  const v = fieldOf(e, field);
-  if (typeof v !== 'number' || v <= 0) return null;
-  const accepted = (x: number): BvsimEvent | null => {
-    const edited = editEvent(e, field, x);
-    return edited !== null && createEngine(mode, model, base).step(edited).rejection === null ? edited : null;
-  };
-  let best = accepted(0);
-  if (best === null) return null;
-  let lo = 1;
-  let hi = v - 1;
-  while (lo <= hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    const edited = accepted(mid);
-    if (edited === null) {
-      hi = mid - 1;
-    } else {
-      best = edited;
-      lo = mid + 1;
-    }
-  }
-  return best;
 }
 
 function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {
@@ -220,18 +143,4 @@ function quantitiesOf(e: BvsimEvent): [string, number][] {
 /** Whether two events name one object: a numeric id field (not a quantity) with the same value in both. */
 function sameObject(a: BvsimEvent, b: BvsimEvent): boolean {
   return Object.keys(a).some((f) => !QUANTITY_FIELDS.includes(f) && typeof fieldOf(a, f) === 'number' && fieldOf(a, f) === fieldOf(b, f));
-}
-
-function fieldOf(e: BvsimEvent | undefined, field: string): unknown {
-  if (e === undefined || !Object.hasOwn(e, field)) return undefined;
-  const v: unknown = Reflect.get(e, field);
-  return v;
-}
-
-/** The event with one field replaced, if the result is still a well-formed event of its type. */
-function editEvent(e: BvsimEvent, field: string, value: number | boolean): BvsimEvent | null {
-  const spec = specFor(e.type);
-  if (spec === null) return null;
-  const parsed = spec.schema.safeParse({ ...e, [field]: value });
-  return parsed.success ? parsed.data : null;
 }

@@ -7,7 +7,7 @@
  * trace already has, so no candidate names an object that never existed.
  */
 import type { BvsimEvent } from '../core/index.ts';
-import { ID_FIELDS, type IdKind } from './event_gen.ts';
+import { idFieldsOf, idValues, type ShrinkIdKind as IdKind } from './shrink_fields.ts';
 import type { SearchCtx } from './shrink_search.ts';
 import type { EventItem } from './shrink_events.ts';
 
@@ -73,18 +73,4 @@ function rename(e: BvsimEvent, kind: IdKind, from: number, into: number): BvsimE
     if (next !== v) out = Object.assign(out ?? { ...e }, { [field]: next });
   }
   return out ?? e;
-}
-
-function idFieldsOf(e: BvsimEvent): [string, IdKind][] {
-  const out: [string, IdKind][] = [];
-  for (const field of Object.keys(e)) {
-    const kind = ID_FIELDS[field];
-    if (kind !== undefined) out.push([field, kind]);
-  }
-  return out;
-}
-
-function idValues(v: unknown): number[] {
-  if (typeof v === 'number') return [v];
-  return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
 }
