@@ -7,11 +7,14 @@
  * config weight) — is smaller, so every kept candidate makes progress and the search ends;
  * with mutant flags on, it must also witness the mutant as strongly as the start
  * (shrink_witness.ts). With stage 2 to follow, the search also ends on a plateau of
- * candidates that shorten nothing.
+ * candidates that shorten nothing. At the end, once, the actors that told the story are
+ * restarted alone from fresh seeds (shrink_restart.ts), and the passes go round again if one
+ * of those runs was kept.
  */
 import type { EngineMode, Finding, ModelOptions } from '../core/index.ts';
 import { STREAMS, type ActorConfig, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
-import { modelOptions, runChoicesTrace, type SeedRun } from './run_trace.ts';
+import { modelOptions, runChoicesTrace, runSeedTrace, type SeedRun } from './run_trace.ts';
+import { restartsOf } from './shrink_restart.ts';
 import { mutantWitness, type Witness } from './shrink_witness.ts';
 import { compareKeys, deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
@@ -82,35 +85,67 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
   const model = modelOptions(spec.mutants);
   const witness = witnessOf(start, ctx.target, model, spec.mode);
   let shorterAt = ctx.tried;
-  const attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>): boolean => {
+  /** Runs a candidate (a choice sequence to re-run, or a fresh seed) and keeps it if it is smaller. */
+  const consider = (config: SimConfig, run: (s: ChoiceRunSpec) => SeedRun): boolean => {
     if (ctx.stageTwoFollows && ctx.stop === null && ctx.tried - shorterAt >= STAGE_ONE_PLATEAU) ctx.stop = 'plateau';
     if (!spend(ctx)) return false;
-    const run = runCandidate(ctx, { ...spec, config, choices });
-    const first = run?.result.findings[0] ?? null;
+    const candidate = runCandidate(ctx, () => run({ ...spec, config }));
+    const first = candidate?.result.findings[0] ?? null;
     const accepted =
-      run !== null &&
+      candidate !== null &&
       sameFinding(first ?? undefined, ctx.target) &&
-      compareKeys(keyOf(config, run), state.best.key) < 0 &&
-      witnessOf(run, ctx.target, model, spec.mode) >= witness;
+      compareKeys(keyOf(config, candidate), state.best.key) < 0 &&
+      witnessOf(candidate, ctx.target, model, spec.mode) >= witness;
     if (accepted) {
-      if (run.result.steps.length < state.best.run.result.steps.length) shorterAt = ctx.tried;
-      state.best = bestOf(config, run);
+      if (candidate.result.steps.length < state.best.run.result.steps.length) shorterAt = ctx.tried;
+      state.best = bestOf(config, candidate);
       ctx.accepted++;
     }
     ctx.budget.onProgress({ stage: 1, tried: ctx.tried, accepted: ctx.accepted, events: state.best.run.result.steps.length, improved: accepted, first });
     return accepted;
   };
+  const attempt: Attempt = (config, choices) => consider(config, (s) => runSpec({ ...s, choices }, false));
   const get = (): Best => state.best;
   // The story ends at its bug: every later candidate then runs only that far.
   if (spec.config.stopAtFinding !== true) attempt({ ...spec.config, stopAtFinding: true }, state.best.choices);
-  // Rounds until one changes nothing (a fixpoint) or the budget is spent.
-  while (ctx.stop === null) {
-    const a = configPass(ctx, get, attempt);
-    const b = deletePass(ctx, get, attempt);
-    const c = lowerPass(ctx, get, attempt);
-    if (!a && !b && !c) break;
+  // Rounds until one changes nothing (a fixpoint), the budget is spent or edits stop paying
+  // (a plateau); then, once, restarts from fresh seeds, and rounds again if one was kept.
+  for (let restarted = false; ; restarted = true) {
+    while (ctx.stop === null) {
+      const a = configPass(ctx, get, attempt);
+      const b = deletePass(ctx, get, attempt);
+      const c = lowerPass(ctx, get, attempt);
+      if (!a && !b && !c) break;
+    }
+    if (restarted || (ctx.stop !== null && ctx.stop !== 'plateau')) break;
+    const stop = ctx.stop;
+    ctx.stop = null;
+    shorterAt = ctx.tried;
+    if (!restartPass(ctx, get().run, consider)) {
+      ctx.stop = stop;
+      break;
+    }
   }
   return state.best.run === start ? start : runSpec({ ...spec, config: state.best.config, choices: state.best.choices });
+}
+
+/**
+ * Restarts (shrink_restart.ts): each config from `restartsOf`, seed by seed; a config's
+ * remaining seeds are skipped once one is kept (the next config must then beat it).
+ */
+function restartPass(ctx: SearchCtx, run: SeedRun, consider: (config: SimConfig, run: (s: ChoiceRunSpec) => SeedRun) => boolean): boolean {
+  let any = false;
+  for (const { config, seeds } of restartsOf(run, ACTOR_FIELDS)) {
+    for (const seed of seeds) {
+      if (ctx.stop !== null) return any;
+      const stopped: SimConfig = { ...config, stopAtFinding: true };
+      if (consider(stopped, (s) => runSeedTrace(seed, { mutants: s.mutants, mode: s.mode, config: stopped, digests: false }))) {
+        any = true;
+        break;
+      }
+    }
+  }
+  return any;
 }
 
 /**
@@ -131,9 +166,9 @@ function witnessOf(run: SeedRun, target: Finding, model: ModelOptions, mode: Eng
 
 type Attempt = (config: SimConfig, choices: Readonly<Partial<ChoiceLog>>) => boolean;
 
-function runCandidate(ctx: SearchCtx, spec: ChoiceRunSpec): SeedRun | null {
+function runCandidate(ctx: SearchCtx, run: () => SeedRun): SeedRun | null {
   try {
-    return runSpec(spec, false);
+    return run();
   } catch (err) {
     // An edited config or choice log made the simulator throw: a simulator bug, which the
     // shrinker reports in its summary rather than dying on.
