@@ -15,10 +15,11 @@
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
 import { editEvent, fieldOf, FLAG_FIELDS, QUANTITY_FIELDS } from './shrink_fields.ts';
 import { judgeWithoutRejected, type EventItem, type EventsVerdict } from './shrink_repair.ts';
+import { foldPass } from './shrink_fold.ts';
 import { mergePass } from './shrink_merge.ts';
 import { trimPass } from './shrink_trim.ts';
 import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
-import { deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
+import { deleteChunks, deletePairs, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
 
 export type { EventItem, EventsVerdict } from './shrink_repair.ts';
 export { judgeWithoutRejected } from './shrink_repair.ts';
@@ -72,7 +73,9 @@ export function shrinkEvents(ctx: SearchCtx, start: readonly EventItem[], model:
     const c = ctx.stop === null && jointPass(ctx, get, attempt);
     const d = ctx.stop === null && mergePass(ctx, get, attempt);
     const t = ctx.stop === null && trimPass(ctx, get, attempt);
-    if (!a && !b && !c && !d && !t) break;
+    const f = ctx.stop === null && foldPass(ctx, get, attempt);
+    // The pair pass is the costliest: it runs only when the others found nothing.
+    if (!a && !b && !c && !d && !t && !f && !(ctx.stop === null && get().length <= PAIRS_MAX_EVENTS && deletePairs(ctx, get, attempt))) break;
   }
   return state.best;
 }
@@ -96,6 +99,9 @@ function simplifyPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: Ev
   }
   return any;
 }
+
+/** The pair pass runs on traces at most this long: it tries every pair of events. */
+const PAIRS_MAX_EVENTS = 40;
 
 /** The joint pass runs on traces at most this long: its candidates grow with the square of the length. */
 const JOINT_MAX_EVENTS = 60;

@@ -114,6 +114,27 @@ export function deleteChunks<T>(ctx: SearchCtx, get: () => readonly T[], attempt
 }
 
 /**
+ * Deletes two items that are not next to each other (adjacent pairs are deleteChunks' size-2
+ * sweep): a position stepped and later advanced, where either alone is needed to keep the
+ * other's story and both together are not. Later pairs first, as in deleteChunks; after an
+ * accepted pair the sweep goes on over the shorter list. Quadratic: only for short lists.
+ */
+export function deletePairs<T>(ctx: SearchCtx, get: () => readonly T[], attempt: (candidate: T[]) => boolean): boolean {
+  let any = false;
+  for (let i = get().length - 1; i >= 2 && ctx.stop === null; i--) {
+    for (let j = Math.min(i, get().length) - 2; j >= 0 && ctx.stop === null; j--) {
+      const cur = get();
+      if (i >= cur.length) break;
+      if (attempt(cur.filter((_, k) => k !== i && k !== j))) {
+        any = true;
+        break;
+      }
+    }
+  }
+  return any;
+}
+
+/**
  * Lowers a non-negative integer `value` towards `min`: `min` itself first, then a binary
  * search between the last value refused and the last accepted (each probe halves the gap,
  * the last is "minus one"). `attempt(x)` runs the candidate with x and keeps it if accepted.

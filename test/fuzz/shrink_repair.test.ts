@@ -85,7 +85,7 @@ describe('judgeWithoutRejected, repairs', () => {
 });
 
 describe('shrinkTrace, a folio cut from a writeback with its own events', () => {
-  it('should shorten the request and drop the cut folio\'s alloc, dirtying, lock and put together', () => {
+  it('should shorten the request and drop each cut folio\'s alloc, dirtying, lock and put together', () => {
     const input = story(FOLIOS, [17, 18], 8161);
     expect(firstId(input, MODEL.mutants)).toBe('invariant.refcount.leak');
     expect(firstId(input, {})).toBeNull();
@@ -93,9 +93,11 @@ describe('shrinkTrace, a folio cut from a writeback with its own events', () => 
     if (!out.ok) throw new Error(out.message);
     const events = out.report.trace.steps.map((s) => s.event);
     const wp = events.find((e) => e.type === 'netfs_writepages');
-    expect(wp !== undefined && 'folios' in wp ? wp.folios : null).toEqual(FOLIOS.slice(0, 3));
-    expect(events.filter((e) => e.type === 'folio_alloc')).toHaveLength(3);
-    expect(events.length).toBeLessThanOrEqual(input.length - 4);
+    const folios = wp !== undefined && 'folios' in wp ? wp.folios : [];
+    expect(folios.length).toBeLessThan(FOLIOS.length);
+    expect(folios).toEqual(FOLIOS.slice(0, folios.length));
+    expect(events.filter((e) => e.type === 'folio_alloc')).toHaveLength(folios.length);
+    expect(events.length).toBeLessThanOrEqual(input.length - 4 * (FOLIOS.length - folios.length));
     expect(firstId(events, MODEL.mutants)).toBe('invariant.refcount.leak');
     expect(firstId(events, {})).toBeNull();
   });
