@@ -30,8 +30,8 @@ export const QUANTITY_FIELDS: readonly string[] = [
   'npages', 'nr_segs', 'offset', 'opf', 'order', 'sector', 'sectors', 'size', 'status', 'transferred',
 ];
 
-/** Boolean event fields whose `false` is the simpler story (no injected failure, faults allowed). */
-export const FLAG_FIELDS: readonly string[] = ['fail', 'nofault'];
+/** Boolean event fields whose `false` is the simpler story (no injected failure, faults allowed, no cache stream). */
+export const FLAG_FIELDS: readonly string[] = ['fail', 'nofault', 'cache'];
 
 export function idKindOf(field: string): ShrinkIdKind | undefined {
   return Object.hasOwn(SHRINK_ID_FIELDS, field) ? SHRINK_ID_FIELDS[field] : undefined;

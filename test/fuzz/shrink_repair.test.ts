@@ -102,3 +102,35 @@ describe('shrinkTrace, a folio cut from a writeback with its own events', () => 
     expect(firstId(events, {})).toBeNull();
   });
 });
+
+describe('shrinkTrace, a writeback whose story does not need its cache stream', () => {
+  it('should turn the cache off, and the cache stream\'s subrequest goes with it', () => {
+    const folio = 1048576;
+    const input = [
+      { type: 'folio_alloc', folio, order: 0, pfn: folio, fail: false },
+      { type: 'folio_mark_dirty', folio },
+      { type: 'folio_lock', folio },
+      { ...writepages([folio], [1]), wreq: 1, ino: 1001 },
+      { type: 'netfs_issue_write', wreq: 1, subreq: 1, iter: 2, stream: 0, max_segs: 2, send_error: 0, wsize: 65536 },
+      { type: 'netfs_issue_write', wreq: 1, subreq: 2, iter: 3, stream: 1, max_segs: 2, send_error: 0, wsize: 65536 },
+      { type: 'netfs_put_request', rreq: 1 },
+      { type: 'netfs_write_subrequest_terminated', subreq: 1, transferred: 1, error: 0 },
+      { type: 'netfs_write_subrequest_terminated', subreq: 2, transferred: 4096, error: 0 },
+      { type: 'netfs_write_collection', wreq: 1 },
+      { type: 'netfs_retry_writes', wreq: 1 },
+      { type: 'netfs_write_subrequest_terminated', subreq: 1, transferred: 4095, error: 0 },
+      { type: 'netfs_write_collection', wreq: 1 },
+      { type: 'folio_put', folio },
+      { type: 'sim.quiesce' },
+    ] as BvsimEvent[];
+    expect(firstId(input, MODEL.mutants)).toBe('invariant.refcount.leak');
+    const out = shrinkTrace({ trace: { header: { format: 'bvsim-trace', version: 1, model: null, seed: null, config: {}, mutants: [MUTANT] }, steps: input.map((event, i) => ({ i, event })), footer: null }, run: null });
+    if (!out.ok) throw new Error(out.message);
+    const events = out.report.trace.steps.map((s) => s.event);
+    expect(events.find((e) => e.type === 'netfs_writepages')).toMatchObject({ cache: false });
+    expect(events.some((e) => 'subreq' in e && e.subreq === 2)).toBe(false);
+    expect(events.length).toBe(input.length - 2);
+    expect(firstId(events, MODEL.mutants)).toBe('invariant.refcount.leak');
+    expect(firstId(events, {})).toBeNull();
+  });
+});
