@@ -78,3 +78,34 @@ describe('shrinkTrace, the fold pass', () => {
   });
 
 });
+
+describe('shrinkTrace, the fold pass on a node filled through a position set on it', () => {
+  // A campaign's bvecq_shorten_keeps_empty_slot finding (seed 0), as stage 2 left it before the
+  // fold learnt this pattern: the node, the position on it and the one-byte page become an expand.
+  const MUTANT_SHORTEN = 'bvecq_shorten_keeps_empty_slot';
+  const init: BvsimEvent = { type: 'bvecq_pos_init', pos: 1, bvecq: 1, slot: 0, offset: 0 };
+  const shorten: BvsimEvent = { type: 'bvecq_shorten_buffer', bvecq: 1, slot: 0, size: 0 };
+  const appendEmpty: BvsimEvent = { type: 'bvecq_append_page', pos: 1, page: 1048577, offset: 0, len: 0 };
+  const byHand: BvsimEvent[] = [
+    { type: 'bvecq_alloc_one', bvecq: 1, nr_slots: 1, max_slots: 1, mem_type: 'EXTERNAL', fail: false },
+    init,
+    { type: 'bvecq_append_page', pos: 1, page: 1048576, offset: 0, len: 1 },
+    shorten,
+    init,
+    appendEmpty,
+  ];
+
+  it('should make the node with bvecq_expand_buffer and set the position on it after', () => {
+    const model = { mutants: { [MUTANT_SHORTEN]: true } };
+    const v = judgeEvents(byHand, model);
+    expect('first' in v && v.first?.id).toBe('bvecq_append_page.not_at_end');
+    const out = shrinkTrace({ trace: { header: { format: 'bvsim-trace', version: 1, model: null, seed: null, config: {}, mutants: [MUTANT_SHORTEN] }, steps: byHand.map((event, i) => ({ i, event })), footer: null }, run: null });
+    if (!out.ok) throw new Error(out.message);
+    expect(out.report.trace.steps.map((s) => s.event)).toEqual([
+      { type: 'bvecq_expand_buffer', bvecq: null, cur_size: 0, size: 1, nodes: [1], allocs: [1048576] },
+      init,
+      shorten,
+      appendEmpty,
+    ]);
+  });
+});
