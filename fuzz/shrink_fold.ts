@@ -9,14 +9,12 @@
  * every event on them alone. The model judges the candidate like any other: where the helper
  * would build a different chain (a tail with room it would fill instead), it is refused.
  */
-import type { BvsimEvent } from '../core/index.ts';
+import { kernel, type BvsimEvent } from '../core/index.ts';
 import type { SearchCtx } from './shrink_search.ts';
 import type { EventItem } from './shrink_repair.ts';
 
 /** The fold pass runs on traces at most this long: one candidate per node allocation. */
 const FOLD_MAX_EVENTS = 80;
-
-const PAGE_SIZE = 4096;
 
 export function foldPass(ctx: SearchCtx, get: () => EventItem[], attempt: (cand: EventItem[]) => boolean): boolean {
   if (get().length > FOLD_MAX_EVENTS) return false;
@@ -48,7 +46,7 @@ function foldAt(items: readonly EventItem[], k: number): EventItem[] | null {
     pages.push(e.page);
   }
   if (pages.length === 0) return null;
-  const grown = (bvecq: number | null): BvsimEvent => ({ type: 'bvecq_expand_buffer', bvecq, cur_size: 0, size: PAGE_SIZE * pages.length, nodes: [alloc.bvecq], allocs: pages });
+  const grown = (bvecq: number | null): BvsimEvent => ({ type: 'bvecq_expand_buffer', bvecq, cur_size: 0, size: kernel.PAGE_SIZE * pages.length, nodes: [alloc.bvecq], allocs: pages });
   let replacement: BvsimEvent[];
   if (at.type === 'bvecq_pos_init') {
     if (at.slot !== 0 || at.offset !== 0) return null;
