@@ -10,12 +10,14 @@ import type { ChoiceLog, SimConfig } from '../sim/index.ts';
 import { recordTrace, type Trace } from '../traces/index.ts';
 import type { SeedRun } from './run_trace.ts';
 import { runSpec, shrinkChoices, STAGE_ONE_PLATEAU, type ChoiceRunSpec } from './shrink_choices.ts';
-import { judgeEvents, shrinkEvents, type EventItem } from './shrink_events.ts';
+import { judgeEvents, shrinkEvents } from './shrink_events.ts';
+import type { EventItem } from './shrink_repair.ts';
 import { enterStageTwo, sameFinding, searchCtx, type SearchCtx, type ShrinkProgress, type StopQuery, type StopReason } from './shrink_search.ts';
 
 export type { ShrinkProgress, StopQuery, StopReason } from './shrink_search.ts';
 export { budgetStop, STAGE_ONE_SHARE } from './shrink_search.ts';
-export { judgeEvents, judgeWithoutRejected } from './shrink_events.ts';
+export { judgeEvents } from './shrink_events.ts';
+export { judgeWithoutRejected } from './shrink_repair.ts';
 
 /** What a stage-2 result says in its header config: why its footer has no choice sequence. */
 export const SHRUNK_EVENTS_NOTE = {

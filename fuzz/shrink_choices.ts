@@ -12,8 +12,9 @@
  * of those runs was kept.
  */
 import type { EngineMode, Finding, ModelOptions } from '../core/index.ts';
-import { STREAMS, type ActorConfig, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
+import { STREAMS, type ChoiceLog, type SimConfig, type StreamName } from '../sim/index.ts';
 import { modelOptions, runChoicesTrace, runSeedTrace, type SeedRun } from './run_trace.ts';
+import { ACTOR_FIELDS, actorField, withActorField } from './shrink_knobs.ts';
 import { restartsOf } from './shrink_restart.ts';
 import { mutantWitness, type Witness } from './shrink_witness.ts';
 import { compareKeys, deleteChunks, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
@@ -39,37 +40,6 @@ interface Knob {
   get(c: SimConfig): number;
   set(c: SimConfig, v: number): SimConfig;
 }
-
-/**
- * Actor parameters worth lowering, by name, whatever the actor kind (a kind without the field
- * is skipped): counts go down to their least valid value, feature switches to false.
- */
-const ACTOR_FIELDS: readonly { readonly field: string; readonly min: number }[] = [
-  { field: 'folios', min: 1 },
-  { field: 'pages', min: 1 },
-  { field: 'rounds', min: 1 },
-  { field: 'opsMax', min: 1 },
-  { field: 'inflightMax', min: 1 },
-  { field: 'orderMax', min: 0 },
-  { field: 'emptyNodes', min: 0 },
-  { field: 'zeroSlots', min: 0 },
-  // A bvecq buffer with no pages of the caller's own is grown from nothing by
-  // bvecq_expand_buffer(), which allocates the first node itself: one call instead of three.
-  { field: 'callerPages', min: 0 },
-  { field: 'growPages', min: 0 },
-  { field: 'growSteps', min: 1 },
-  { field: 'fragmented', min: 0 },
-  { field: 'sendErrors', min: 0 },
-  // A rolling buffer grown by bvecq_expand_buffer(): one call for a node and its pages.
-  { field: 'ownPages', min: 0 },
-  // Smaller nodes and pieces reach a node boundary in fewer calls.
-  { field: 'headSlots', min: 1 },
-  { field: 'slotsMax', min: 1 },
-  { field: 'sliceSlotsMax', min: 1 },
-  { field: 'pieceSlotsMax', min: 1 },
-  { field: 'sliceMax', min: 1 },
-  { field: 'pieceMax', min: 1 },
-];
 
 /**
  * Runs a spec once: the starting point of stage 1, and `--from-choices`. A candidate is run
@@ -269,17 +239,4 @@ function knobsOf(c: SimConfig): Knob[] {
     }
   }
   return knobs;
-}
-
-/** A numeric or boolean (as 0/1) actor parameter, or null when this kind has no such field. */
-function actorField(a: ActorConfig, field: string): number | null {
-  const v: unknown = Reflect.get(a, field);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return typeof v === 'number' ? v : null;
-}
-
-/** The actor with one parameter replaced; only called for a field `actorField` found, keeping its type. */
-function withActorField(a: ActorConfig, field: string, v: number): ActorConfig {
-  const old: unknown = Reflect.get(a, field);
-  return Object.assign({ ...a }, { [field]: typeof old === 'boolean' ? v !== 0 : v });
 }

@@ -7,10 +7,10 @@
  * (shrink_merge.ts). Ids are never lowered (a lowered id names an object that does not
  * exist), only merged into ids the trace already has. A candidate is valid only if the model
  * accepts every event (no rejection; events the model would reject are dropped with the
- * deletion that orphaned them, or repaired to fit: shrink_repair.ts) and its first finding has the target's kind and id. With
- * mutant flags on, the finding must also still be the mutant's (shrink_witness.ts): the clean
- * model must miss it, unless it reports it on the input too and the mutant changes nothing
- * there.
+ * deletion that orphaned them, or repaired to fit: shrink_repair.ts) and its first finding
+ * has the target's kind and id. With mutant flags on, the finding must also still be the
+ * mutant's (shrink_witness.ts): the clean model must miss it, unless it reports it on the
+ * input too and the mutant changes nothing there.
  */
 import { createEngine, type BvsimEvent, type EngineMode, type Finding, type ModelOptions } from '../core/index.ts';
 import { editEvent, fieldOf, FLAG_FIELDS, QUANTITY_FIELDS } from './shrink_fields.ts';
@@ -20,9 +20,6 @@ import { mergePass } from './shrink_merge.ts';
 import { trimPass } from './shrink_trim.ts';
 import { mutantWitness, WITNESS_CLEAN_MISSES, WITNESS_MUTANT_DIFFERS, WITNESS_NONE } from './shrink_witness.ts';
 import { deleteChunks, deletePairs, lowerValue, sameFinding, spend, type SearchCtx } from './shrink_search.ts';
-
-export type { EventItem, EventsVerdict } from './shrink_repair.ts';
-export { judgeWithoutRejected } from './shrink_repair.ts';
 
 /** Folds events through a fresh model: the first rejected event, or the first finding and its step. */
 export function judgeEvents(events: readonly BvsimEvent[], model: ModelOptions, mode: EngineMode = 'mutable'): EventsVerdict {

@@ -9,7 +9,7 @@
 import type { BvsimEvent } from '../core/index.ts';
 import { idFieldsOf, idValues, type ShrinkIdKind as IdKind } from './shrink_fields.ts';
 import type { SearchCtx } from './shrink_search.ts';
-import type { EventItem } from './shrink_events.ts';
+import type { EventItem } from './shrink_repair.ts';
 
 /** The merge pass runs on traces at most this long: its candidates grow with the square of the ids. */
 const MERGE_MAX_EVENTS = 60;

@@ -4,25 +4,20 @@
  * count shifts every later draw, and the story falls apart. So once the edits stop paying, the
  * actor that told the story is run again alone, from fresh seeds, as the run's config has it
  * and with its parameters at their least: a campaign found the bug in a few runs, and a lone
- * actor with one page finds it in a handful of short ones. A restart is kept on the same terms
- * as any stage-1 candidate (same first finding, as strong a mutant witness, a smaller size
+ * actor with one page finds it in a handful of short ones. A restart is kept on the terms of
+ * every stage-1 candidate (same first finding, as strong a mutant witness, a smaller size
  * key), so the result is still a story the actors tell. The seeds are derived from the run's
  * own, so the shrink stays deterministic.
  */
 import type { ActorConfig, SimConfig } from '../sim/index.ts';
 import type { SeedRun } from './run_trace.ts';
+import { leastActor, type ActorKnob } from './shrink_knobs.ts';
 
 /** Fresh seeds tried per restart config. */
 export const RESTART_SEEDS = 24;
 
 /** Actors restarted alone, the finder first: a bystander alone rarely tells the story. */
 export const RESTART_ACTORS = 3;
-
-/** An actor parameter and its least valid value (the shrinker's knobs, shared with stage 1's config pass). */
-export interface ActorKnob {
-  readonly field: string;
-  readonly min: number;
-}
 
 /** A config to restart from and the seeds to run it with, in the order they are tried. */
 export interface Restart {
@@ -39,7 +34,7 @@ export function restartsOf(run: SeedRun, knobs: readonly ActorKnob[]): Restart[]
   const out: Restart[] = [];
   for (const [k, actor] of actorsOf(run).slice(0, RESTART_ACTORS).entries()) {
     const alone: SimConfig = { ...run.config, actors: [actor] };
-    const least: SimConfig = { ...run.config, actors: [leastOf(actor, knobs)] };
+    const least: SimConfig = { ...run.config, actors: [leastActor(actor, knobs)] };
     out.push({ config: alone, seeds: seedsFor(run.seed, 2 * k) });
     if (JSON.stringify(least) !== JSON.stringify(alone)) out.push({ config: least, seeds: seedsFor(run.seed, 2 * k + 1) });
   }
@@ -64,16 +59,6 @@ function actorName(by: string): string | null {
   const name = by.slice('actor:'.length);
   const dot = name.indexOf('.');
   return dot < 0 ? name : name.slice(0, dot);
-}
-
-function leastOf(actor: ActorConfig, knobs: readonly ActorKnob[]): ActorConfig {
-  const out: Record<string, unknown> = { ...actor };
-  for (const { field, min } of knobs) {
-    const v: unknown = out[field];
-    if (typeof v === 'number') out[field] = min;
-    else if (typeof v === 'boolean') out[field] = min !== 0;
-  }
-  return out as unknown as ActorConfig;
 }
 
 /** Seeds derived from the run's seed and the restart's index (u32, distinct per index). */

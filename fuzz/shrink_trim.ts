@@ -12,7 +12,7 @@
 import type { BvsimEvent } from '../core/index.ts';
 import { idFieldsOf, idKindOf, type ShrinkIdKind } from './shrink_fields.ts';
 import type { SearchCtx } from './shrink_search.ts';
-import type { EventItem } from './shrink_events.ts';
+import type { EventItem } from './shrink_repair.ts';
 
 /** The trim pass runs on traces at most this long: each event's lists cost a few candidates. */
 const TRIM_MAX_EVENTS = 80;

@@ -4,8 +4,8 @@
 // writeback under netfs_reissue_write_content_leak, as the shrinker left it before the repairs.
 import { describe, expect, it } from 'vitest';
 import type { BvsimEvent, Finding } from '../../core/index.ts';
-import { shrinkTrace } from '../../fuzz/index.ts';
-import { judgeEvents, judgeWithoutRejected } from '../../fuzz/shrink_events.ts';
+import { judgeWithoutRejected, shrinkTrace } from '../../fuzz/index.ts';
+import { judgeEvents } from '../../fuzz/shrink_events.ts';
 
 const MUTANT = 'netfs_reissue_write_content_leak';
 const MODEL = { mutants: { [MUTANT]: true } };
