@@ -3,6 +3,7 @@
 // hand-written minimum of each mutant's finding from test/regressions/.
 import { describe, expect, it } from 'vitest';
 import { firstFindOf, handMinimums } from '../../tools/bench/campaign_mutants.ts';
+import { campaignRate } from '../../tools/bench/campaign_scaling.ts';
 import { sampleNear } from '../../tools/bench/fuzz_process.ts';
 
 const REGRESSIONS = new URL('../regressions/', import.meta.url).pathname;
@@ -25,6 +26,31 @@ describe('campaign benchmark books', () => {
   it('should fall back to the unshrunk length and report a campaign without a finding', () => {
     expect(firstFindOf(1, [{ type: 'finding', signature: 'warn.x', events: 12 }, { type: 'stats', elapsedMs: 10, runs: 1 }])).toMatchObject({ shrunk: 12, shrinkMs: null });
     expect(firstFindOf(2, [{ type: 'stats', elapsedMs: 10, runs: 1 }])).toMatchObject({ found: false, ms: null, signature: null });
+  });
+
+  it('should rate a campaign in its steady state, from the first stats record after the warm-up to the last', () => {
+    const records = [
+      { type: 'stats', elapsedMs: 10_000, runs: 2_000, events: 20_000 },
+      { type: 'stats', elapsedMs: 20_050, runs: 6_000, events: 60_000 },
+      { type: 'finding', signature: 'bug.a' },
+      { type: 'stats', elapsedMs: 30_100, runs: 10_000, events: 100_000 },
+      { type: 'stats', elapsedMs: 40_050, runs: 14_000, events: 140_000 },
+    ];
+    const r = campaignRate(2, records);
+    // 8,000 runs over the 20,000 ms after the warm-up; 14,000 over 40,050 ms from the start.
+    expect(r.runsPerSecond).toBeCloseTo(400, 6);
+    expect(r.eventsPerSecond).toBeCloseTo(4_000, 6);
+    expect(r.wholeRunsPerSecond).toBeCloseTo(14_000_000 / 40_050, 6);
+    expect(r.findings).toBe(1);
+  });
+
+  it('should rate a campaign too short for a steady state over the whole run, and one without stats as zero', () => {
+    const short = campaignRate(1, [{ type: 'stats', elapsedMs: 10_000, runs: 3_000, events: 9_000 }, { type: 'stats', elapsedMs: 15_000, runs: 5_000, events: 15_000 }]);
+    expect(short.runsPerSecond).toBeCloseTo(short.wholeRunsPerSecond, 9);
+    expect(short.runsPerSecond).toBeCloseTo(5_000 / 15, 6);
+    // The last record is the only one past the warm-up: no window of its own, so the whole run.
+    expect(campaignRate(1, [{ type: 'stats', elapsedMs: 25_000, runs: 5_000, events: 0 }]).runsPerSecond).toBeCloseTo(200, 6);
+    expect(campaignRate(1, [{ type: 'start' }])).toEqual({ workers: 1, runsPerSecond: 0, eventsPerSecond: 0, wholeRunsPerSecond: 0, findings: 0 });
   });
 
   it('should know the shortest known trace per mutant and finding: hand calls or their shrink', () => {
