@@ -59,7 +59,9 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
   const consider = (config: SimConfig, run: (s: ChoiceRunSpec) => SeedRun): boolean => {
     if (ctx.stageTwoFollows && ctx.stop === null && ctx.tried - shorterAt >= STAGE_ONE_PLATEAU) ctx.stop = 'plateau';
     if (!spend(ctx)) return false;
-    const candidate = runCandidate(ctx, () => run({ ...spec, config }));
+    // Choices edited from a restart's run carry the restart's seed: the header names the seed
+    // the story came from (a re-run from choices does not read it).
+    const candidate = runCandidate(ctx, () => run({ ...spec, seed: state.best.run.seed, config }));
     const first = candidate?.result.findings[0] ?? null;
     const accepted =
       candidate !== null &&
@@ -96,7 +98,7 @@ export function shrinkChoices(ctx: SearchCtx, spec: ChoiceRunSpec, start: SeedRu
       break;
     }
   }
-  return state.best.run === start ? start : runSpec({ ...spec, config: state.best.config, choices: state.best.choices });
+  return state.best.run === start ? start : runSpec({ ...spec, seed: state.best.run.seed, config: state.best.config, choices: state.best.choices });
 }
 
 /**

@@ -67,5 +67,9 @@ describe('shrinkTrace with restarts', () => {
     const v = judgeEvents(report.trace.steps.map((s) => s.event), { mutants: { [MUTANT]: true } });
     expect('first' in v && v.first?.id).toBe('refcount.leak');
     expect(report.eventsAfter).toBeLessThan(60);
+    // The header names the restart's seed, the one the lone actor's story came from, not run 0's.
+    const restartSeeds = restartsOf(run, KNOBS).flatMap((r) => r.seeds.map(String));
+    expect(report.trace.header.seed).not.toBe('0');
+    expect(restartSeeds).toContain(report.trace.header.seed);
   });
 });
