@@ -11,25 +11,30 @@ const PAGE_SIZE = 4096;
 export function drawSize(draw: Draw, limit: number): number {
   if (limit <= 0) return 0;
   const shape = draw.int(9);
-  const clamp = (v: number): number => Math.max(0, Math.min(limit, v));
   switch (shape) {
     case 0:
       return 0;
     case 1:
-      return clamp(1);
+      return clamp(1, limit);
     case 2:
-      return clamp(PAGE_SIZE - 1 + draw.int(3));
+      return clamp(PAGE_SIZE - 1 + draw.int(3), limit);
     case 3:
       return limit;
     case 4:
-      return clamp(limit - 1 - draw.int(2));
+      return clamp(limit - 1 - draw.int(2), limit);
     case 5:
-      return clamp((1 + draw.int(4)) * PAGE_SIZE + draw.int(3) - 1);
+      return clamp((1 + draw.int(4)) * PAGE_SIZE + draw.int(3) - 1, limit);
     case 6:
-      return clamp(1 + draw.int(Math.min(limit, 512)));
+      return clamp(1 + draw.int(Math.min(limit, 512)), limit);
     default:
       return draw.int(limit + 1);
   }
+}
+
+// A module-level helper, not a closure: tsx names every closure it creates (keepNames), and
+// drawSize runs on most actor steps.
+function clamp(v: number, limit: number): number {
+  return Math.max(0, Math.min(limit, v));
 }
 
 /** An in-page offset biased to 0, 1, the last byte, and the middle. */
