@@ -59,15 +59,17 @@ export function campaignRate(workers: number, records: readonly Record<string, u
   };
 }
 
-const rateOf = (workers: number, r: FuzzProcessResult): Rate => campaignRate(workers, r.records);
-
 async function cleanCampaign(workers: number, seconds: number, seed: number, o: ScalingOptions, sampleEveryMs: number): Promise<FuzzProcessResult> {
   const r = await runFuzzProcess(['--workers', String(workers), '--time', `${seconds}s`, '--seed', String(seed), '--no-shrink'], { sampleEveryMs, now: o.now });
   if (r.exitCode !== 0) o.print(`  (exit ${String(r.exitCode)}: ${r.tail})`);
   return r;
 }
 
-const ratioOf = (a: Rate, base: Rate | undefined): number => a.runsPerSecond / Math.max(1e-9, base?.runsPerSecond ?? 0);
+/** Which of a rate's runs/s a ratio compares: the steady state's or the whole run's. */
+type RunsPerSecond = (r: Rate) => number;
+const steady: RunsPerSecond = (r) => r.runsPerSecond;
+const whole: RunsPerSecond = (r) => r.wholeRunsPerSecond;
+const ratioOf = (a: Rate, base: Rate | undefined, pick: RunsPerSecond): number => pick(a) / Math.max(1e-9, base === undefined ? 0 : pick(base));
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -77,7 +79,7 @@ const median = (xs: readonly number[]): number => {
 
 /** `cores` one-worker campaigns at once, as one rate (their sums). */
 async function apartRate(cores: number, seconds: number, o: ScalingOptions): Promise<Rate> {
-  const rs = (await Promise.all(Array.from({ length: cores }, () => cleanCampaign(1, seconds, o.seed, o, 1000)))).map((r) => rateOf(1, r));
+  const rs = (await Promise.all(Array.from({ length: cores }, () => cleanCampaign(1, seconds, o.seed, o, 1000)))).map((r) => campaignRate(1, r.records));
   const sum = (f: (r: Rate) => number): number => rs.reduce((n, r) => n + f(r), 0);
   return {
     workers: cores,
@@ -107,14 +109,14 @@ export async function scalingTable(o: ScalingOptions & { rounds: number }): Prom
   const aparts: Rate[] = [];
   const both = (steady: string, whole: string): string => `${steady} (${whole})`;
   for (let r = 1; r <= o.rounds; r++) {
-    const one = rateOf(1, await cleanCampaign(1, seconds, o.seed, o, 1000));
-    const all = rateOf(cores, await cleanCampaign(cores, seconds, o.seed, o, 1000));
+    const one = campaignRate(1, (await cleanCampaign(1, seconds, o.seed, o, 1000)).records);
+    const all = campaignRate(cores, (await cleanCampaign(cores, seconds, o.seed, o, 1000)).records);
     const apart = await apartRate(cores, seconds, o);
     ones.push(one);
     alls.push(all);
     aparts.push(apart);
     const rate = (x: Rate): string => both(x.runsPerSecond.toFixed(0), x.wholeRunsPerSecond.toFixed(0));
-    const x = (n: Rate): string => both(`${ratioOf(n, one).toFixed(2)}x`, `${(n.wholeRunsPerSecond / Math.max(1e-9, one.wholeRunsPerSecond)).toFixed(2)}x`);
+    const x = (n: Rate): string => both(`${ratioOf(n, one, steady).toFixed(2)}x`, `${ratioOf(n, one, whole).toFixed(2)}x`);
     o.print(`${String(r).padStart(5)} ${rate(one).padStart(16)} ${rate(all).padStart(16)} ${rate(apart).padStart(16)} ${x(all).padStart(14)} ${x(apart).padStart(14)}`);
   }
   const med = (rs: Rate[], workers: number): Rate => ({
@@ -126,12 +128,11 @@ export async function scalingTable(o: ScalingOptions & { rounds: number }): Prom
   });
   const one = med(ones, 1);
   const all = med(alls, cores);
-  const medianRatio = (rs: Rate[], whole: boolean): number =>
-    median(rs.map((a, k) => (whole ? a.wholeRunsPerSecond / Math.max(1e-9, ones[k]?.wholeRunsPerSecond ?? 0) : ratioOf(a, ones[k]))));
-  const ratio = medianRatio(alls, false);
-  const ceiling = medianRatio(aparts, false);
+  const medianRatio = (rs: Rate[], pick: RunsPerSecond): number => median(rs.map((a, k) => ratioOf(a, ones[k], pick)));
+  const ratio = medianRatio(alls, steady);
+  const ceiling = medianRatio(aparts, steady);
   o.print(`  median steady state: 1 worker ${one.runsPerSecond.toFixed(1)} runs/s (${Math.round(one.eventsPerSecond).toLocaleString('en-US')} events/s), ${cores} workers ${all.runsPerSecond.toFixed(1)} (${Math.round(all.eventsPerSecond).toLocaleString('en-US')}); findings ${one.findings + all.findings} (target 0)`);
-  o.print(`  ${cores} workers / 1: median ${ratio.toFixed(2)}x runs/s in the steady state (target >= 1.8x on 2 cores): ${ratio >= 1.8 ? 'meets' : 'MISSES'}; from the start ${medianRatio(alls, true).toFixed(2)}x`);
+  o.print(`  ${cores} workers / 1: median ${ratio.toFixed(2)}x runs/s in the steady state (target >= 1.8x on 2 cores): ${ratio >= 1.8 ? 'meets' : 'MISSES'}; from the start ${medianRatio(alls, whole).toFixed(2)}x`);
   o.print(`  the machine's own ceiling (${cores} separate one-worker campaigns at once / 1): median ${ceiling.toFixed(2)}x; ${cores} workers reach ${((100 * ratio) / Math.max(1e-9, ceiling)).toFixed(0)}% of it`);
   return { one, all, ceiling };
 }
@@ -141,7 +142,7 @@ export async function soak(o: ScalingOptions): Promise<{ findings: number; growt
   const cores = availableParallelism();
   o.print(`\nSoak: clean \`bvsim fuzz --time ${o.seconds}s --seed ${o.seed}\` on ${cores} workers\n`);
   const r = await cleanCampaign(cores, o.seconds, o.seed, o, 5000);
-  const rate = rateOf(cores, r);
+  const rate = campaignRate(cores, r.records);
   const minute = sampleNear(r.samples, 60_000);
   const end = sampleNear(r.samples, o.seconds * 1000 - 5000);
   const growth = minute === null || end === null ? null : (end.rssBytes - minute.rssBytes) / minute.rssBytes;
